@@ -6,14 +6,16 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const roots = ['src', 'test'];
-const filter = process.argv[2];
+const args = process.argv.slice(2);
+const browser = args.includes('--browser');
+const filter = args.find((a) => !a.startsWith('--'));
 const files = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules') continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
-    else if (name.endsWith('.test.ts') && (!filter || p.includes(filter))) files.push(p);
+    else if (name.endsWith('.test.ts') && (!filter || p.startsWith(filter)) && p.startsWith('test/browser/') === browser) files.push(p);
   }
 }
 for (const r of roots) { try { walk(r); } catch { /* missing root */ } }

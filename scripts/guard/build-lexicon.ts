@@ -1,0 +1,152 @@
+// Builds the starter Chinese lexicon data/guard/lexicons/zh-sensitive.tsv from
+// /work/shared/datasets/sensitive_lexicon_zh (konsheng/Sensitive-lexicon, MIT), and prints a
+// JSON summary with the GB/T 45654 coverage of all lexicons in data/guard/lexicons/.
+//
+//   node --import tsx scripts/guard/build-lexicon.ts [datasetsDir]
+//
+// Steps: map each source list to taxonomy ids (data/guard/lexicon-sources.tsv); route terms of
+// mixed lists by cue substrings (data/guard/lexicon-routing.tsv); drop terms that are too short
+// or generic: single characters, pure digits/punctuation, ASCII words under 4 letters, two-
+// character terms of mixed lists that no cue routed, and any term that occurs in benign text
+// (a benign corpus from the shared datasets plus our own benign prompts). Terms are printed to
+// no log; only counts are.
+import { readFileSync, writeFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { normaliseTerm, normalise } from '../../src/guard/normalise.ts';
+import { AhoCorasick } from '../../src/guard/aho.ts';
+import { readTsv, GUARD_DATA_DIR } from '../../src/guard/data.ts';
+import { coverageReport, loadLexicon, type LexiconEntry } from '../../src/guard/lexicon.ts';
+import { ACTION_RANK, type Action } from '../../src/guard/types.ts';
+import { parse as parseYaml } from 'yaml';
+import { readCsv, readJsonl } from './datasets.ts';
+
+const DS = process.argv[2] ?? '/work/shared/datasets';
+const SRC = join(DS, 'sensitive_lexicon_zh');
+const OUT = join(GUARD_DATA_DIR, 'lexicons');
+
+interface SourceRule { cats: string[]; action: Action; mode: 'fixed' | 'route' }
+const sources = new Map<string, SourceRule>();
+for (const [list, cats, action, mode] of readTsv('lexicon-sources.tsv')) {
+  sources.set(list!, { cats: cats!.split(','), action: action as Action, mode: mode as 'fixed' | 'route' });
+}
+const cues = readTsv('lexicon-routing.tsv').map(([cue, cats, action]) => ({ cue: normaliseTerm(cue!), cats: cats!.split(','), action: action as Action }));
+
+// ---- benign corpus (for the generic-term filter)
+function benignDocs(): string[] {
+  const docs: string[] = [];
+  for (const r of readJsonl(join(DS, 'cvalues_responsibility_zh/cvalues_responsibility_prompts.jsonl'))) docs.push(String(r.prompt));
+  for (const r of readJsonl(join(DS, 'halueval_qa/halueval_qa_one_turn.jsonl'))) docs.push(`${r.knowledge} ${r.question} ${r.right_answer}`);
+  const tqa = readCsv(join(DS, 'truthfulqa/TruthfulQA.csv'));
+  for (const r of tqa.rows) docs.push(`${r.Question} ${r['Best Answer']}`);
+  const xs = readCsv(join(DS, 'xstest/xstest_prompts.csv'));
+  for (const r of xs.rows) if (r.label === 'safe') docs.push(r.prompt!);
+  for (const r of readJsonl(join(DS, 'deepset_prompt_injections/deepset_prompt_injections.jsonl'))) if (r.label === 0) docs.push(String(r.text));
+  let k = 0;
+  for (const r of readJsonl(join(DS, 'bbq_sample/bbq_sample.jsonl'))) if (k++ % 4 === 0) docs.push(`${r.context} ${r.question}`);
+  const extra = join(GUARD_DATA_DIR, 'train-extra');
+  if (existsSync(extra)) {
+    for (const f of readdirSync(extra)) {
+      if (!f.endsWith('.jsonl')) continue;
+      for (const r of readJsonl(join(extra, f))) if (r.label === 0 || r.label === 'benign') docs.push(String(r.text));
+    }
+  }
+  return docs;
+}
+
+function cjkCount(s: string): number {
+  let n = 0;
+  for (const ch of s) { const c = ch.codePointAt(0)!; if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) n++; }
+  return n;
+}
+
+const rows = readFileSync(join(SRC, 'sensitive_lexicon_zh.tsv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+const dropped: Record<string, number> = {};
+const drop = (why: string): void => { dropped[why] = (dropped[why] ?? 0) + 1; };
+interface Cand { raw: string; cats: Set<string>; action: Action; routed: boolean }
+const cands = new Map<string, Cand>();
+for (const [rawTerm, list] of rows) {
+  const raw = (rawTerm ?? '').trim();
+  const rule = sources.get(list ?? '');
+  if (!rule) { drop('unknown-list'); continue; }
+  const p = normaliseTerm(raw);
+  const len = [...p].length;
+  if (len < 2) { drop('too-short'); continue; }
+  const cjk = cjkCount(p);
+  const ascii = /^[\x00-\x7f]+$/.test(p);
+  if (/^[\p{N}\p{P}\p{S}\s]+$/u.test(p)) { drop('digits-or-punctuation'); continue; }
+  const isUrl = ascii && /[a-z0-9-]\.[a-z]{2,}/.test(p);
+  if (ascii && !isUrl && p.replace(/[^a-z]/g, '').length < 4) { drop('short-ascii'); continue; }
+  let cats = rule.cats, action = rule.action, routed = rule.mode === 'fixed';
+  if (rule.mode === 'route') {
+    const c = cues.find((q) => p.includes(q.cue));
+    if (c) { cats = c.cats; action = c.action; routed = true; }
+  }
+  if (!routed && cjk > 0 && len <= 2) { drop('two-char-unrouted'); continue; }
+  const prev = cands.get(p);
+  if (prev) {
+    for (const c of cats) prev.cats.add(c);
+    if (ACTION_RANK[action] > ACTION_RANK[prev.action]) prev.action = action;
+    prev.routed ||= routed;
+  } else cands.set(p, { raw, cats: new Set(cats), action, routed });
+}
+
+// ---- generic-term filter: drop terms that occur in benign text
+const keys = [...cands.keys()];
+const ac = AhoCorasick.build(keys);
+const docHits = new Int32Array(keys.length);
+for (const d of benignDocs()) {
+  const t = normalise(d).text;
+  const n = ac.scan(t);
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const p = ac.matchPattern(i);
+    const end = ac.matchEnd(i), start = end - keys[p]!.length;
+    // word boundaries for ASCII terms
+    const w = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+    if (w(keys[p]!.charCodeAt(0)) && start > 0 && w(t.charCodeAt(start - 1))) continue;
+    if (w(keys[p]!.charCodeAt(keys[p]!.length - 1)) && end < t.length && w(t.charCodeAt(end))) continue;
+    seen.add(p);
+  }
+  for (const p of seen) docHits[p]!++;
+}
+const out: string[] = [
+  '# Derived from konsheng/Sensitive-lexicon @ 5a8da94c (MIT; see zh-sensitive.LICENSE and zh-sensitive.NOTICE.md).',
+  '# Built by scripts/guard/build-lexicon.ts: source lists mapped to taxonomy ids, generic terms dropped.',
+  '# Many terms are sensitive only under PRC content rules: treat matches as a signal, not proof of harm.',
+  '# term\tcategories\taction',
+];
+const entries: LexiconEntry[] = [];
+keys.forEach((k, i) => {
+  const c = cands.get(k)!;
+  if (docHits[i]! >= 1) { drop('occurs-in-benign-text'); return; }
+  const cats = [...c.cats].sort();
+  out.push(`${c.raw.replace(/\t/g, ' ')}\t${cats.join(',')}\t${c.action}`);
+  entries.push({ term: c.raw, categories: cats, action: c.action });
+});
+writeFileSync(join(OUT, 'zh-sensitive.tsv'), out.join('\n') + '\n');
+copyFileSync(join(SRC, 'LICENSE'), join(OUT, 'zh-sensitive.LICENSE'));
+
+// discrimination phrases from our own templates (group × predicate)
+interface Templates { predicates: Record<'zh' | 'en', { text: string; action: Action }[]>; groups: Record<string, Record<'zh' | 'en', string[]>> }
+const tpl = parseYaml(readFileSync(join(GUARD_DATA_DIR, 'lexicon-templates.yaml'), 'utf8')) as Templates;
+const gen: string[] = [
+  '# Generated by scripts/guard/build-lexicon.ts from data/guard/lexicon-templates.yaml (our own lists).',
+  '# Exact group × derogatory-predicate phrases; a baseline for the A.2 risks, not a curated library.',
+  '# term\tcategories\taction',
+];
+for (const [risk, g] of Object.entries(tpl.groups)) {
+  for (const lang of ['zh', 'en'] as const) {
+    for (const group of g[lang] ?? []) {
+      for (const pr of tpl.predicates[lang]) gen.push(`${lang === 'zh' ? group + pr.text : `${group} ${pr.text}`}\t${risk},ailuminate.hte\t${pr.action}`);
+    }
+  }
+}
+writeFileSync(join(OUT, 'discrimination-generated.tsv'), gen.join('\n') + '\n');
+
+// coverage over every lexicon file in the folder
+const all: LexiconEntry[] = [];
+for (const f of readdirSync(OUT).filter((f) => f.endsWith('.tsv')).sort()) all.push(...loadLexicon(join(OUT, f)));
+const cov = coverageReport(all);
+const byAction: Record<string, number> = {};
+for (const e of entries) byAction[e.action!] = (byAction[e.action!] ?? 0) + 1;
+console.log(JSON.stringify({ sourceRows: rows.length, kept: entries.length, byAction, dropped, coverage: { total: cov.total, ok: cov.ok, risks: cov.risks.map((r) => `${r.id}=${r.count}/${r.required}`), shortfalls: cov.shortfalls, other: cov.other } }, null, 1));

@@ -1,0 +1,255 @@
+import type { Analysis, Evaluation, Impact, Priority, RiskStatus, Strategy } from '../../core/risk.ts';
+import type { Queryable } from '../db.ts';
+
+export interface Treatment {
+  strategy: Strategy;
+  owner: string;
+  dueDate: string; // YYYY-MM-DD
+  controlIds: string[];
+  justification?: string;
+  plan?: string;
+}
+
+export interface Residual {
+  likelihood: number;
+  impact: Impact;
+  evaluation: Evaluation;
+  rationale?: string;
+}
+
+export interface RiskRecord {
+  id: string;
+  systemId: string;
+  title: string;
+  description: string | null;
+  taxonomyIds: string[];
+  source: string;
+  status: RiskStatus;
+  analysis: Analysis | null;
+  evaluation: Evaluation | null;
+  likelihood: number | null;
+  impact: number | null;
+  score: number | null;
+  priority: Priority | null;
+  acceptable: boolean | null;
+  treatment: Treatment | null;
+  residual: Residual | null;
+  nextReviewAt: string | null;
+  needsReassessment: boolean;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
+}
+
+interface RiskRow {
+  id: string;
+  system_id: string;
+  title: string;
+  description: string | null;
+  taxonomy_ids: string[];
+  source: string;
+  status: RiskStatus;
+  analysis: Analysis | null;
+  evaluation: Evaluation | null;
+  likelihood: number | null;
+  impact: number | null;
+  score: number | null;
+  priority: Priority | null;
+  acceptable: boolean | null;
+  treatment: Treatment | null;
+  residual: Residual | null;
+  next_review_at: Date | null;
+  needs_reassessment: boolean;
+  revision: number;
+  created_at: Date;
+  updated_at: Date;
+  created_by: string;
+  updated_by: string;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function toRecord(r: RiskRow): RiskRecord {
+  return {
+    id: r.id,
+    systemId: r.system_id,
+    title: r.title,
+    description: r.description,
+    taxonomyIds: r.taxonomy_ids,
+    source: r.source,
+    status: r.status,
+    analysis: r.analysis,
+    evaluation: r.evaluation,
+    likelihood: r.likelihood,
+    impact: r.impact,
+    score: r.score,
+    priority: r.priority,
+    acceptable: r.acceptable,
+    treatment: r.treatment,
+    residual: r.residual,
+    nextReviewAt: iso(r.next_review_at),
+    needsReassessment: r.needs_reassessment,
+    revision: r.revision,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+    createdBy: r.created_by,
+    updatedBy: r.updated_by,
+  };
+}
+
+export const OPEN_STATUSES: RiskStatus[] = ['proposed', 'identified', 'analysed', 'treating', 'treated', 'accepted'];
+
+export interface RiskFilter {
+  systemId?: string;
+  priority?: Priority;
+  status?: RiskStatus;
+  taxonomyId?: string;
+  source?: string;
+  open?: boolean;
+  overdue?: boolean;
+  needsReassessment?: boolean;
+  q?: string;
+  sort?: 'created' | 'score' | 'review';
+  limit: number;
+  offset: number;
+}
+
+const FIELDS = 'id, system_id, title, description, taxonomy_ids, source, status, likelihood, impact, score, priority, acceptable, analysis, evaluation, treatment, residual, residual_score, residual_priority, next_review_at, treatment_due, needs_reassessment, revision, created_at, updated_at, created_by, updated_by';
+
+function rowParams(r: RiskRecord): unknown[] {
+  return [
+    r.id, r.systemId, r.title, r.description, r.taxonomyIds, r.source, r.status, r.likelihood, r.impact, r.score, r.priority, r.acceptable,
+    r.analysis ? JSON.stringify(r.analysis) : null, r.evaluation ? JSON.stringify(r.evaluation) : null,
+    r.treatment ? JSON.stringify(r.treatment) : null, r.residual ? JSON.stringify(r.residual) : null,
+    r.residual?.evaluation.score ?? null, r.residual?.evaluation.priority ?? null, r.nextReviewAt, r.treatment?.dueDate ?? null,
+    r.needsReassessment, r.revision, r.createdAt, r.updatedAt, r.createdBy, r.updatedBy,
+  ];
+}
+const JSONB_AT = new Set([12, 13, 14, 15]);
+const TEXT_ARRAY_AT = 4;
+
+function filterSql(f: Omit<RiskFilter, 'limit' | 'offset' | 'sort'>, p: unknown[]): string {
+  const where: string[] = [];
+  if (f.systemId) where.push(`system_id = $${p.push(f.systemId)}`);
+  if (f.priority) where.push(`priority = $${p.push(f.priority)}`);
+  if (f.status) where.push(`status = $${p.push(f.status)}`);
+  if (f.source) where.push(`source = $${p.push(f.source)}`);
+  if (f.taxonomyId) where.push(`taxonomy_ids @> array[$${p.push(f.taxonomyId)}]::text[]`);
+  if (f.open) where.push(`status = any($${p.push(OPEN_STATUSES)}::text[])`);
+  if (f.needsReassessment !== undefined) where.push(`needs_reassessment = $${p.push(f.needsReassessment)}`);
+  if (f.overdue) {
+    where.push(`status = any($${p.push(OPEN_STATUSES)}::text[])`);
+    where.push(`(next_review_at < now() or (treatment_due < current_date and status = 'treating'))`);
+  }
+  if (f.q) where.push(`title ilike $${p.push(`%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`)}`);
+  return where.length ? 'where ' + where.join(' and ') : '';
+}
+
+export function risksRepo(q: Queryable) {
+  return {
+    async insert(records: RiskRecord[]): Promise<void> {
+      for (let i = 0; i < records.length; i += 400) {
+        const params: unknown[] = [];
+        const tuples = records.slice(i, i + 400).map((r) => {
+          const b = params.length;
+          const vals = rowParams(r);
+          params.push(...vals);
+          return `(${vals.map((_, k) => `$${b + k + 1}${JSONB_AT.has(k) ? '::jsonb' : k === TEXT_ARRAY_AT ? '::text[]' : ''}`).join(', ')})`;
+        });
+        await q.query(`insert into risks (${FIELDS}) values ${tuples.join(', ')}`, params);
+      }
+    },
+    async update(r: RiskRecord, expectedRevision: number): Promise<boolean> {
+      const cols = FIELDS.split(', ');
+      const vals = rowParams(r);
+      const sets = cols.map((c, k) => `${c} = $${k + 1}${JSONB_AT.has(k) ? '::jsonb' : k === TEXT_ARRAY_AT ? '::text[]' : ''}`).slice(1);
+      const rows = await q.query(`update risks set ${sets.join(', ')} where id = $1 and revision = $${vals.length + 1} returning id`, [...vals, expectedRevision]);
+      return rows.length === 1;
+    },
+    async get(id: string, forUpdate = false): Promise<RiskRecord | undefined> {
+      const [row] = await q.query<RiskRow>(`select * from risks where id = $1${forUpdate ? ' for update' : ''}`, [id]);
+      return row ? toRecord(row) : undefined;
+    },
+    async list(f: RiskFilter): Promise<RiskRecord[]> {
+      const p: unknown[] = [];
+      const where = filterSql(f, p);
+      const order = f.sort === 'score' ? 'score desc nulls last, id' : f.sort === 'review' ? 'next_review_at asc nulls last, id' : 'created_at desc, id desc';
+      const rows = await q.query<RiskRow>(`select * from risks ${where} order by ${order} limit $${p.push(f.limit)} offset $${p.push(f.offset)}`, p);
+      return rows.map(toRecord);
+    },
+    async count(f: Omit<RiskFilter, 'limit' | 'offset' | 'sort'>): Promise<number> {
+      const p: unknown[] = [];
+      const [row] = await q.query<{ n: number }>(`select count(*)::int as n from risks ${filterSql(f, p)}`, p);
+      return row!.n;
+    },
+    async openForSystem(systemId: string): Promise<RiskRecord[]> {
+      const rows = await q.query<RiskRow>('select * from risks where system_id = $1 and status = any($2::text[]) order by id', [systemId, OPEN_STATUSES]);
+      return rows.map(toRecord);
+    },
+    async markReassessment(systemId: string): Promise<RiskRecord[]> {
+      const rows = await q.query<RiskRow>(
+        `select * from risks where system_id = $1 and status = any($2::text[]) and not needs_reassessment for update`,
+        [systemId, OPEN_STATUSES],
+      );
+      return rows.map(toRecord);
+    },
+    /** Applies heat-map cell deltas ({systemId, likelihood, impact, priority, delta}) in one statement each. */
+    async adjustHeat(deltas: { systemId: string; likelihood: number; impact: number; priority: string; delta: number }[]): Promise<void> {
+      const merged = new Map<string, { systemId: string; likelihood: number; impact: number; priority: string; delta: number }>();
+      for (const d of deltas) {
+        const k = `${d.systemId}|${d.likelihood}|${d.impact}|${d.priority}`;
+        const m = merged.get(k);
+        if (m) m.delta += d.delta;
+        else merged.set(k, { ...d });
+      }
+      const list = [...merged.values()].filter((d) => d.delta !== 0);
+      for (let i = 0; i < list.length; i += 500) {
+        const params: unknown[] = [];
+        const tuples = list.slice(i, i + 500).map((d) => {
+          const b = params.length;
+          params.push(d.systemId, d.likelihood, d.impact, d.priority, d.delta);
+          return `($${b + 1}, $${b + 2}::int, $${b + 3}::int, $${b + 4}, $${b + 5}::int)`;
+        });
+        await q.query(
+          `insert into risk_heat (system_id, likelihood, impact, priority, n) values ${tuples.join(', ')}
+           on conflict (system_id, likelihood, impact, priority) do update set n = risk_heat.n + excluded.n`,
+          params,
+        );
+      }
+    },
+    async heat(systemId?: string): Promise<{ likelihood: number; impact: number; priority: string; n: number }[]> {
+      if (systemId) {
+        return q.query('select likelihood, impact, priority, n from risk_heat where system_id = $1 and n > 0', [systemId]);
+      }
+      return q.query('select likelihood, impact, priority, sum(n)::int as n from risk_heat group by likelihood, impact, priority having sum(n) > 0');
+    },
+    async countsByPriority(systemId?: string): Promise<Record<string, number>> {
+      const rows = systemId
+        ? await q.query<{ priority: string; n: number }>('select priority, sum(n)::int as n from risk_heat where system_id = $1 group by priority', [systemId])
+        : await q.query<{ priority: string; n: number }>('select priority, sum(n)::int as n from risk_heat group by priority');
+      return Object.fromEntries(rows.map((r) => [r.priority, r.n]));
+    },
+    async linkControls(riskId: string, controlIds: string[]): Promise<void> {
+      await q.query('delete from risk_controls where risk_id = $1', [riskId]);
+      if (controlIds.length) {
+        await q.query('insert into risk_controls (risk_id, control_id) select $1, unnest($2::text[]) on conflict do nothing', [riskId, controlIds]);
+      }
+    },
+  };
+}
+
+/**
+ * Heat-map contribution of a risk: open, analysed risks count in one likelihood × impact cell — the
+ * residual position once treatment is recorded, the inherent one before.
+ */
+export function heatCell(r: RiskRecord | null): { systemId: string; likelihood: number; impact: number; priority: string } | null {
+  if (!r || !OPEN_STATUSES.includes(r.status)) return null;
+  if (r.residual) {
+    const e = r.residual.evaluation;
+    return { systemId: r.systemId, likelihood: e.likelihood, impact: e.impact, priority: e.priority };
+  }
+  if (r.likelihood == null || r.impact == null || !r.priority) return null;
+  return { systemId: r.systemId, likelihood: r.likelihood, impact: r.impact, priority: r.priority };
+}
