@@ -47,6 +47,7 @@ test('the shipped rules load, with every file hashed into the version', () => {
   assert.notEqual(edited.version, r.version);
   assert.equal(edited.classification.version, r.classification.version, 'classification version ignores other files');
   assert.notEqual(loadEdited(RULE_FILES.vocabulary, (t) => `${t}\n# x\n`).classification.version, r.classification.version);
+  assert.notEqual(loadEdited(RULE_FILES.obligations, (t) => `${t}\n# x\n`).classification.version, r.classification.version);
 });
 
 test('defaultRules is memoised', () => {
@@ -63,7 +64,8 @@ test('malformed rules are rejected with file, line and path', () => {
   rejects(RULE_FILES.classification, sub('- id: grade.minors\n', '- id: grade.personal-data\n'), /rules\[\d+\]\.id: duplicate id "grade.personal-data"/);
   rejects(RULE_FILES.classification, sub('when: { field: euAiActTier, equals: high-risk }\n    grade: high', 'when: { field: grade, equals: high-risk }\n    grade: high'), /"high-risk" is not a value of grade/);
   rejects(RULE_FILES.classification, sub('when: { field: euAiActTier, equals: high-risk }\n    grade: high', 'when: { field: grade, equals: medium }\n    grade: high'), /"grade" is derived after this rule's effects/);
-  rejects(RULE_FILES.classification, sub('controlIds: [tc260.4.1.3.c]', 'controlIds: [tc260-4.1.3.c]'), /obligations\[\d+\]\.controlIds\[0\]: a taxonomy id is <family>\.<item>/);
+  rejects(RULE_FILES.obligations, sub('controlIds: [tc260.4.1.3.c]', 'controlIds: [tc260-4.1.3.c]'), /obligations\.yaml:\d+ obligations\[\d+\]\.controlIds\[0\]: a taxonomy id is <family>\.<item>/);
+  rejects(RULE_FILES.obligations, sub('  - id: tc260.compute\n', '  - id: tc260.compute-platform\n'), /obligations\.yaml:\d+ obligations\[\d+\]\.id: obligation "tc260.compute-platform" is not used/);
   rejects(RULE_FILES.classification, sub('euAiActTierOrder: [minimal-risk,', 'euAiActTierOrder: [limited-risk,'), /euAiActTierOrder: list each tier once/);
   rejects(RULE_FILES.suggestions, sub('likelihood: 4\n', 'likelihood: 6\n'), /suggestions\.yaml:\d+ rules\[0\]\.likelihood/);
   rejects(RULE_FILES.suggestions, sub('impact: { peopleSafety: 5, legal: 4, reputation: 4 }', 'impact: {}'), /suggestions\.yaml:\d+ rules\[0\]\.impact: give at least one impact dimension/);
@@ -87,7 +89,7 @@ test('knownIds: unknown taxonomy ids are reported with file and path', () => {
     () => loadRules(undefined, { knownIds: known }),
     (e: unknown) => {
       assert.ok(e instanceof ZonghengError);
-      assert.match(e.message, /classification\.yaml:\d+ obligations\[\d+\]\.controlIds\[0\]: unknown taxonomy id "tc260\.4\.1\.3\.c"/);
+      assert.match(e.message, /obligations\.yaml:\d+ obligations\[\d+\]\.controlIds\[0\]: unknown taxonomy id "tc260\.4\.1\.3\.c"/);
       assert.match(e.message, /suggestions\.yaml:\d+ rules\[\d+\]\.taxonomyIds\[2\]: unknown taxonomy id "ailuminate\.spc_lgl"/);
       return true;
     },

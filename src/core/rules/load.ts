@@ -13,7 +13,7 @@ import {
   type Condition, type Issue, type Labels, type Path, type Scope,
 } from './conditions.ts';
 import {
-  ClassificationFileSchema, EvidenceFileSchema, REASON_TEMPLATES, RiskEvaluationFileSchema, SuggestionsFileSchema,
+  ClassificationFileSchema, EvidenceFileSchema, ObligationsFileSchema, REASON_TEMPLATES, RiskEvaluationFileSchema, SuggestionsFileSchema,
   VocabularyFileSchema,
   type ClassificationFile, type EffectSpec, type EvidenceFile, type ObligationDef, type RiskEvaluationFile,
   type SuggestionsFile, type VocabularyFile,
@@ -23,6 +23,7 @@ import { EVIDENCE_SCOPES, PHASE, RISK_SCOPE, SYSTEM_SCOPE, type EvidenceOn } fro
 export const RULE_FILES = {
   vocabulary: 'vocabulary.yaml',
   classification: 'classification.yaml',
+  obligations: 'obligations.yaml',
   suggestions: 'suggestions.yaml',
   riskEvaluation: 'risk-evaluation.yaml',
   evidence: 'evidence.yaml',
@@ -33,7 +34,7 @@ export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../../data/rules/', i
 type Compiled<R> = Omit<R, 'when'> & { when?: Condition };
 export type ClassificationRule = Compiled<ClassificationFile['rules'][number]>;
 export interface ClassificationRules {
-  /** Hash of classification.yaml and vocabulary.yaml (both shape a Classification). */
+  /** Hash of classification.yaml, obligations.yaml and vocabulary.yaml (all shape a Classification). */
   version: string;
   tierOrder: EuAiActTier[];
   scopes: { euAiActTier?: Condition; financeAutonomyLevel?: Condition };
@@ -206,12 +207,13 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR, opts: LoadOptions = {
   };
   const voc = read(RULE_FILES.vocabulary, VocabularyFileSchema);
   const cls = read(RULE_FILES.classification, ClassificationFileSchema);
+  const obl = read(RULE_FILES.obligations, ObligationsFileSchema);
   const sug = read(RULE_FILES.suggestions, SuggestionsFileSchema);
   const rev = read(RULE_FILES.riskEvaluation, RiskEvaluationFileSchema);
   const evd = read(RULE_FILES.evidence, EvidenceFileSchema);
   problems.throwIfAny(dir);
   const v = voc!.data!;
-  const [vs, cs, ss, rs, es] = [voc!.src, cls!.src, sug!.src, rev!.src, evd!.src];
+  const [vs, cs, os, ss, rs, es] = [voc!.src, cls!.src, obl!.src, sug!.src, rev!.src, evd!.src];
 
   // ---- vocabulary: templates and coverage of every enumeration and explained field
   for (const [k, allowed] of Object.entries(CONDITION_TEMPLATES)) checkTemplate(v.conditions[k as keyof typeof CONDITION_TEMPLATES], allowed, vs, ['conditions', k], problems);
@@ -236,7 +238,8 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR, opts: LoadOptions = {
   // ---- classification
   const c = cls!.data!;
   uniqueIds(c.rules, 'rules', cs, problems);
-  uniqueIds(c.obligations, 'obligations', cs, problems);
+  const ob = obl!.data!.obligations;
+  uniqueIds(ob, 'obligations', os, problems);
   if (c.euAiActTierOrder.length !== EU_AI_ACT_TIERS.length || new Set(c.euAiActTierOrder).size !== EU_AI_ACT_TIERS.length) {
     problems.add(cs, ['euAiActTierOrder'], `list each tier once: ${EU_AI_ACT_TIERS.join(', ')}`);
   }
@@ -245,8 +248,12 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR, opts: LoadOptions = {
     euAiActTier: compile(c.scopes.euAiActTier, attrScope, cs, ['scopes', 'euAiActTier'], problems),
     financeAutonomyLevel: compile(c.scopes.financeAutonomyLevel, attrScope, cs, ['scopes', 'financeAutonomyLevel'], problems),
   };
-  const obligations = new Map(c.obligations.map((o) => [o.id, o]));
-  c.obligations.forEach((o, i) => o.controlIds.forEach((id, j) => noteId(id, cs, ['obligations', i, 'controlIds', j])));
+  const obligations = new Map(ob.map((o) => [o.id, o]));
+  ob.forEach((o, i) => o.controlIds.forEach((id, j) => noteId(id, os, ['obligations', i, 'controlIds', j])));
+  const used = new Set(c.rules.flatMap((r) => r.obligations ?? []));
+  ob.forEach((o, i) => {
+    if (!used.has(o.id)) problems.add(os, ['obligations', i, 'id'], `obligation "${o.id}" is not used by any rule in ${RULE_FILES.classification}`);
+  });
   const crules: ClassificationRule[] = c.rules.map((r, i) => {
     const when = compile(r.when, SYSTEM_SCOPE, cs, ['rules', i, 'when'], problems);
     const effects = (['financeAutonomyLevel', 'euAiActTier', 'grade', 'obligations'] as const).filter((k) => r[k] !== undefined);
@@ -257,7 +264,7 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR, opts: LoadOptions = {
       if (phase >= first) problems.add(cs, ['rules', i, 'when'], `"${f}" is derived after this rule's effects (${effects.join(', ')}); order: financeAutonomyLevel → euAiActTier → grade → obligations`);
     }
     r.obligations?.forEach((o, j) => {
-      if (!obligations.has(o)) problems.add(cs, ['rules', i, 'obligations', j], `no obligation "${o}" in the obligations list`);
+      if (!obligations.has(o)) problems.add(cs, ['rules', i, 'obligations', j], `no obligation "${o}" in ${RULE_FILES.obligations}`);
     });
     return { ...r, when };
   });
@@ -315,11 +322,11 @@ export function loadRules(dir: string = DEFAULT_RULES_DIR, opts: LoadOptions = {
   const { version: _v, rules: _r, ...evRest } = ev;
   const set: RuleSet = {
     dir,
-    version: hash(vs.text, cs.text, ss.text, rs.text, es.text),
+    version: hash(vs.text, cs.text, os.text, ss.text, rs.text, es.text),
     vocabulary: v,
     labels: makeLabels(v),
     classification: {
-      version: hash(cs.text, vs.text),
+      version: hash(cs.text, os.text, vs.text),
       tierOrder: c.euAiActTierOrder,
       scopes,
       defaults: c.defaults,

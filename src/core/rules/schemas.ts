@@ -59,6 +59,9 @@ export const ObligationDefSchema = z
   .strict();
 export type ObligationDef = z.infer<typeof ObligationDefSchema>;
 
+export const ObligationsFileSchema = z.object({ version: Version, obligations: z.array(ObligationDefSchema).min(1) }).strict();
+export type ObligationsFile = z.infer<typeof ObligationsFileSchema>;
+
 export const ClassificationFileSchema = z
   .object({
     version: Version,
@@ -72,7 +75,6 @@ export const ClassificationFileSchema = z
         financeAutonomyLevel: z.enum(AUTONOMY_LEVELS).optional(),
       })
       .strict(),
-    obligations: z.array(ObligationDefSchema),
     rules: z
       .array(
         z
