@@ -1,0 +1,78 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SuiteError, countCases, readSuite } from './index.ts';
+import type { Case } from '../types.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'zh-suite-'));
+async function all(p: string): Promise<Case[]> {
+  const out: Case[] = [];
+  for await (const c of readSuite(p)) out.push(c);
+  return out;
+}
+async function errorOf(p: string): Promise<SuiteError> {
+  try {
+    await all(p);
+  } catch (e) {
+    assert.ok(e instanceof SuiteError, String(e));
+    return e;
+  }
+  assert.fail('expected a SuiteError');
+}
+
+describe('suites', () => {
+  it('reads JSONL and YAML', async () => {
+    const j = join(dir, 'a.jsonl');
+    writeFileSync(j, '{"id":"a1","prompt":"hi","expect":"answer","categories":["gbt45654.A.2.e"]}\n\n{"id":2,"messages":[{"role":"user","content":"x"}],"expect":"refuse"}\n');
+    const cs = await all(j);
+    assert.equal(cs.length, 2);
+    assert.equal(cs[1]!.id, '2');
+    assert.deepEqual(cs[1]!.categories, []);
+    assert.equal(await countCases(j), 2);
+    const y = join(dir, 'b.yaml');
+    writeFileSync(y, '- id: y1\n  prompt: hello\n  expect: answer\n- id: y2\n  prompt: bye\n  expect: refuse\n  categories: [tc260.3.2.1.a]\n');
+    assert.equal((await all(y)).length, 2);
+  });
+
+  it('errors name file, line and field', async () => {
+    const p = join(dir, 'bad.jsonl');
+    writeFileSync(p, '{"id":"ok","prompt":"x","expect":"answer"}\n{"id":"b","prompt":"x","expect":"refuse","categories":["not a taxonomy id"]}\n');
+    let e = await errorOf(p);
+    assert.equal(e.file, 'bad.jsonl');
+    assert.equal(e.line, 2);
+    assert.equal(e.field, 'categories[0]');
+    assert.match(e.message, /^bad\.jsonl:2: categories\[0\]:/);
+
+    writeFileSync(p, '{"id":"a","prompt":"x","expect":"maybe"}\n');
+    e = await errorOf(p);
+    assert.equal(e.field, 'expect');
+    assert.match(e.reason, /refuse/);
+
+    writeFileSync(p, '{"id":"a","prompt":"x","expect":"answer","promt":"typo"}\n');
+    e = await errorOf(p);
+    assert.equal(e.field, 'promt');
+
+    writeFileSync(p, '{"id":"a","expect":"answer"}\n');
+    assert.equal((await errorOf(p)).field, 'prompt');
+
+    writeFileSync(p, '{"id":"a","prompt":"x","expect":"answer"}\n{"id":"a","prompt":"y","expect":"answer"}\n');
+    e = await errorOf(p);
+    assert.equal(e.line, 2);
+    assert.equal(e.field, 'id');
+
+    writeFileSync(p, '{"id":"a","prompt":"x"\n');
+    assert.equal((await errorOf(p)).line, 1);
+
+    const y = join(dir, 'bad.yaml');
+    writeFileSync(y, '- id: y1\n  prompt: hello\n  expect: answer\n- id: y2\n  messages:\n    - role: robot\n      content: hi\n  expect: answer\n');
+    e = await errorOf(y);
+    assert.equal(e.line, 4);
+    assert.equal(e.field, 'messages[0].role');
+  });
+
+  it('unknown suite names are reported', async () => {
+    assert.equal((await errorOf('no-such-suite-xyz')).field, 'suite');
+  });
+});
