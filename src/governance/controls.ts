@@ -26,7 +26,7 @@ export function controlService(deps: GovernanceDeps) {
     const at = now().toISOString();
     const after: ControlRecord = { ...before, ...patch, revision: before.revision + 1, updatedAt: at, updatedBy: actorLabel(actor) };
     const changes = diff(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
-    if (!(await r.controls.update(after, before.revision))) throw badRequest(`control ${before.id} changed concurrently; retry`);
+    if (!(await r.controls.update(after, before))) throw badRequest(`control ${before.id} changed concurrently; retry`);
     await r.revisions.append('control', [{ id: before.id, revision: after.revision, at, actor: actorLabel(actor), action, reason: why, changes, snapshot: after }]);
     await r.audit.append([{ actor: actorLabel(actor), action: `control.${action}`, entityType: 'control', entityId: before.id, payload: { systemId: before.systemId, measureId: before.measureId, status: after.status, reason: why } }]);
     return after;

@@ -68,7 +68,7 @@ export function systemService(deps: GovernanceDeps) {
       next.revision = c.revision + 1;
       next.updatedAt = at;
       next.updatedBy = actorLabel(actor);
-      if (!(await r.controls.update(next, c.revision))) throw conflict(`control ${c.id} changed concurrently; retry`);
+      if (!(await r.controls.update(next, c))) throw conflict(`control ${c.id} changed concurrently; retry`);
       revs.push({ id: c.id, revision: next.revision, at, actor: actorLabel(actor), action, reason, changes: diff(c as unknown as Record<string, unknown>, next as unknown as Record<string, unknown>), snapshot: next });
     }
     if (inserts.length) await r.controls.insert(inserts);

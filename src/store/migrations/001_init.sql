@@ -39,7 +39,7 @@ create table systems (
   created_by text not null,
   updated_by text not null
 );
-create index systems_grade_idx on systems (grade);
+create index systems_grade_idx on systems (grade, id);
 create index systems_domain_idx on systems (domain);
 
 create table system_revisions (
@@ -88,6 +88,7 @@ create index risks_status_idx on risks (status);
 create index risks_taxonomy_idx on risks using gin (taxonomy_ids);
 create index risks_review_idx on risks (next_review_at);
 create index risks_created_idx on risks (created_at, id);
+create index risks_score_idx on risks (score desc nulls last, id);
 
 create table risk_revisions (
   risk_id text not null references risks(id),
@@ -112,6 +113,15 @@ create table risk_heat (
   primary key (system_id, likelihood, impact, priority)
 );
 
+-- The same counts across all systems, so the organisation-wide heat map reads at most 75 rows.
+create table risk_heat_total (
+  likelihood int not null,
+  impact int not null,
+  priority text not null,
+  n int not null,
+  primary key (likelihood, impact, priority)
+);
+
 create table controls (
   id text primary key,
   system_id text not null references systems(id),
@@ -130,6 +140,17 @@ create table controls (
   unique (system_id, measure_id)
 );
 create index controls_framework_idx on controls (framework, status);
+create index controls_system_idx on controls (system_id, measure_id);
+
+-- Organisation-wide control counts per framework and status, kept with every control write, so
+-- coverage across thousands of systems reads a handful of rows.
+create table control_tally (
+  framework text not null,
+  status text not null,
+  applicable boolean not null,
+  n int not null,
+  primary key (framework, status, applicable)
+);
 
 create table control_revisions (
   control_id text not null references controls(id),

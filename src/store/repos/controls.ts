@@ -72,7 +72,27 @@ export interface ControlFilter {
   offset: number;
 }
 
+type TallyKey = Pick<ControlRecord, 'framework' | 'status' | 'applicable'>;
+
 export function controlsRepo(q: Queryable) {
+  async function tally(changes: { c: TallyKey; delta: number }[]): Promise<void> {
+    const merged = new Map<string, { c: TallyKey; delta: number }>();
+    for (const ch of changes) {
+      const k = `${ch.c.framework}|${ch.c.status}|${ch.c.applicable}`;
+      const m = merged.get(k);
+      if (m) m.delta += ch.delta;
+      else merged.set(k, { c: ch.c, delta: ch.delta });
+    }
+    const list = [...merged.values()].filter((x) => x.delta !== 0);
+    if (!list.length) return;
+    const p: unknown[] = [];
+    const tuples = list.map(({ c, delta }) => {
+      const b = p.length;
+      p.push(c.framework, c.status, c.applicable, delta);
+      return `($${b + 1}, $${b + 2}, $${b + 3}::boolean, $${b + 4}::int)`;
+    });
+    await q.query(`insert into control_tally (framework, status, applicable, n) values ${tuples.join(', ')} on conflict (framework, status, applicable) do update set n = control_tally.n + excluded.n`, p);
+  }
   return {
     async insert(records: ControlRecord[]): Promise<void> {
       for (let i = 0; i < records.length; i += 500) {
@@ -85,13 +105,17 @@ export function controlsRepo(q: Queryable) {
         });
         await q.query(`insert into controls (${FIELDS}) values ${tuples.join(', ')}`, p);
       }
+      await tally(records.map((c) => ({ c, delta: 1 })));
     },
-    async update(c: ControlRecord, expectedRevision: number): Promise<boolean> {
+    /** Optimistic update: succeeds only if the row is still at `before.revision`. */
+    async update(c: ControlRecord, before: ControlRecord): Promise<boolean> {
       const cols = FIELDS.split(', ');
       const v = params(c);
       const sets = cols.map((col, k) => `${col} = $${k + 1}${k === 4 ? '::text[]' : ''}`).slice(1);
-      const rows = await q.query(`update controls set ${sets.join(', ')} where id = $1 and revision = $${v.length + 1} returning id`, [...v, expectedRevision]);
-      return rows.length === 1;
+      const rows = await q.query(`update controls set ${sets.join(', ')} where id = $1 and revision = $${v.length + 1} returning id`, [...v, before.revision]);
+      if (rows.length !== 1) return false;
+      await tally([{ c: before, delta: -1 }, { c, delta: 1 }]);
+      return true;
     },
     async get(id: string, forUpdate = false): Promise<ControlRecord | undefined> {
       const [row] = await q.query<ControlRow>(`select * from controls where id = $1${forUpdate ? ' for update' : ''}`, [id]);
@@ -118,6 +142,15 @@ export function controlsRepo(q: Queryable) {
     },
     /** Per framework: applicable controls, how many implemented, how many verified, how many not applicable. */
     async coverage(systemId?: string): Promise<{ framework: string; total: number; implemented: number; verified: number; notApplicable: number }[]> {
+      if (!systemId) {
+        return q.query(
+          `select framework, coalesce(sum(n) filter (where status <> 'not-applicable'), 0)::int as total,
+                  coalesce(sum(n) filter (where status in ('implemented', 'verified')), 0)::int as implemented,
+                  coalesce(sum(n) filter (where status = 'verified'), 0)::int as verified,
+                  coalesce(sum(n) filter (where status = 'not-applicable'), 0)::int as "notApplicable"
+           from control_tally where applicable group by framework having sum(n) > 0 order by framework`,
+        );
+      }
       const p: unknown[] = [];
       const where = systemId ? `where system_id = $${p.push(systemId)} and applicable` : 'where applicable';
       return q.query(

@@ -205,6 +205,27 @@ export function risksRepo(q: Queryable) {
         else merged.set(k, { ...d });
       }
       const list = [...merged.values()].filter((d) => d.delta !== 0);
+      const totals = new Map<string, { likelihood: number; impact: number; priority: string; delta: number }>();
+      for (const d of list) {
+        const k = `${d.likelihood}|${d.impact}|${d.priority}`;
+        const t = totals.get(k);
+        if (t) t.delta += d.delta;
+        else totals.set(k, { likelihood: d.likelihood, impact: d.impact, priority: d.priority, delta: d.delta });
+      }
+      const tl = [...totals.values()].filter((d) => d.delta !== 0);
+      if (tl.length) {
+        const params: unknown[] = [];
+        const tuples = tl.map((d) => {
+          const b = params.length;
+          params.push(d.likelihood, d.impact, d.priority, d.delta);
+          return `($${b + 1}::int, $${b + 2}::int, $${b + 3}, $${b + 4}::int)`;
+        });
+        await q.query(
+          `insert into risk_heat_total (likelihood, impact, priority, n) values ${tuples.join(', ')}
+           on conflict (likelihood, impact, priority) do update set n = risk_heat_total.n + excluded.n`,
+          params,
+        );
+      }
       for (let i = 0; i < list.length; i += 500) {
         const params: unknown[] = [];
         const tuples = list.slice(i, i + 500).map((d) => {
@@ -223,12 +244,12 @@ export function risksRepo(q: Queryable) {
       if (systemId) {
         return q.query('select likelihood, impact, priority, n from risk_heat where system_id = $1 and n > 0', [systemId]);
       }
-      return q.query('select likelihood, impact, priority, sum(n)::int as n from risk_heat group by likelihood, impact, priority having sum(n) > 0');
+      return q.query('select likelihood, impact, priority, n from risk_heat_total where n > 0');
     },
     async countsByPriority(systemId?: string): Promise<Record<string, number>> {
       const rows = systemId
         ? await q.query<{ priority: string; n: number }>('select priority, sum(n)::int as n from risk_heat where system_id = $1 group by priority', [systemId])
-        : await q.query<{ priority: string; n: number }>('select priority, sum(n)::int as n from risk_heat group by priority');
+        : await q.query<{ priority: string; n: number }>('select priority, sum(n)::int as n from risk_heat_total group by priority');
       return Object.fromEntries(rows.map((r) => [r.priority, r.n]));
     },
     async linkControls(riskId: string, controlIds: string[]): Promise<void> {
