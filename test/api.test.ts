@@ -203,6 +203,12 @@ describe('governance API', () => {
     assert.equal(doc.status, 200);
     assert.ok(doc.body.paths['/api/risks/{id}/history']);
     assert.ok(doc.body.paths['/api/systems'].post.requestBody);
+    const ex = await fetch(`${s.url}/api/export`, { headers: { authorization: `Bearer ${s.token}` } });
+    assert.equal(ex.status, 200);
+    const lines = (await ex.text()).trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines[0].format, 'zongheng-export');
+    assert.equal(lines.at(-1).trailer, true);
+    assert.ok(lines.some((l) => l.t === 'risks'));
     const v = await s.api('GET', '/api/audit/verify');
     assert.equal(v.body.ok, true);
     assert.ok(v.body.entries > 10);

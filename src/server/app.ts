@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { stream } from 'hono/streaming';
 import type { Logger } from 'pino';
 import { ZonghengError } from '../core/errors.ts';
 import { requirePermission, type Actor, type Governance } from '../governance/index.ts';
@@ -47,9 +48,10 @@ export function createApp(opts: AppOptions): Hono {
   app.get('/api/export', async (c) => {
     requirePermission(c.get('actor' as never) as Actor, 'data:export');
     const { exportDb } = await import('../store/index.ts');
-    const chunks: string[] = [];
-    await exportDb(gov.deps.store.db, (line) => void chunks.push(line + '\n'));
-    return c.body(chunks.join(''), 200, { 'content-type': 'application/x-ndjson' });
+    c.header('content-type', 'application/x-ndjson');
+    return stream(c, async (out) => {
+      await exportDb(gov.deps.store.db, (line) => out.write(line + '\n').then(() => undefined));
+    });
   });
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(routes, VERSION) as object));
 
