@@ -1,0 +1,205 @@
+// A typed-array Aho–Corasick automaton over UTF-16 code units.
+//
+// Layout: characters are first mapped to dense class ids (0 = occurs in no pattern, which sends
+// the automaton back to the root at once). The root has a dense transition row; every other
+// edge lives in one open-addressing hash table keyed by (state, class). Failure links and
+// dictionary-suffix links are computed breadth-first, so a scan reports every occurrence of
+// every pattern, including overlapping ones, in O(text + matches).
+
+const EMPTY = -1;
+
+export class AhoCorasick {
+  /** Number of distinct patterns (ids 0..size-1, in the order given to build()). */
+  readonly size: number;
+  readonly states: number;
+  private readonly alpha: Uint16Array; // code unit -> class id
+  private readonly root: Int32Array; // class -> state (0 = stay at root)
+  private readonly hState: Int32Array;
+  private readonly hCls: Int32Array;
+  private readonly hNext: Int32Array;
+  private readonly hMask: number;
+  private readonly fail: Int32Array;
+  private readonly out: Int32Array; // pattern id ending exactly here, or -1
+  private readonly dict: Int32Array; // nearest suffix state with out >= 0, or 0
+  private readonly depth: Int32Array;
+  private readonly lens: Int32Array;
+  // scratch for scans
+  private mEnd = new Int32Array(256);
+  private mPat = new Int32Array(256);
+
+  private constructor(f: {
+    size: number; states: number; alpha: Uint16Array; root: Int32Array; hState: Int32Array; hCls: Int32Array;
+    hNext: Int32Array; fail: Int32Array; out: Int32Array; dict: Int32Array; depth: Int32Array; lens: Int32Array;
+  }) {
+    this.size = f.size; this.states = f.states; this.alpha = f.alpha; this.root = f.root;
+    this.hState = f.hState; this.hCls = f.hCls; this.hNext = f.hNext; this.hMask = f.hState.length - 1;
+    this.fail = f.fail; this.out = f.out; this.dict = f.dict; this.depth = f.depth; this.lens = f.lens;
+  }
+
+  /** Build from patterns. Duplicate or empty patterns are allowed: an empty one never matches,
+   * and for duplicates the first id wins (callers should deduplicate and keep their own lists). */
+  static build(patterns: readonly string[]): AhoCorasick {
+    const alpha = new Uint16Array(65536);
+    let classes = 0;
+    let total = 1;
+    for (const p of patterns) {
+      total += p.length;
+      for (let i = 0; i < p.length; i++) {
+        const c = p.charCodeAt(i);
+        if (alpha[c] === 0) {
+          if (classes >= 65534) throw new Error('aho-corasick: too many distinct characters');
+          alpha[c] = ++classes;
+        }
+      }
+    }
+    // trie with first-child / next-sibling lists, edges in a hash table
+    const cap = total;
+    const firstChild = new Int32Array(cap).fill(EMPTY);
+    const sibling = new Int32Array(cap).fill(EMPTY);
+    const nodeCls = new Int32Array(cap);
+    const out = new Int32Array(cap).fill(EMPTY);
+    const depth = new Int32Array(cap);
+    let hsize = 1;
+    while (hsize < total * 2) hsize <<= 1;
+    const hState = new Int32Array(hsize).fill(EMPTY);
+    const hCls = new Int32Array(hsize);
+    const hNext = new Int32Array(hsize);
+    const mask = hsize - 1;
+    const root = new Int32Array(classes + 1);
+    let states = 1;
+    for (let pid = 0; pid < patterns.length; pid++) {
+      const p = patterns[pid]!;
+      if (p.length === 0) continue;
+      let s = 0;
+      for (let i = 0; i < p.length; i++) {
+        const cls = alpha[p.charCodeAt(i)]!;
+        let nx: number;
+        if (s === 0) {
+          nx = root[cls]!;
+          if (nx === 0) { nx = states++; root[cls] = nx; link(s, nx, cls); }
+        } else {
+          let h = hash(s, cls) & mask;
+          nx = EMPTY;
+          while (hState[h] !== EMPTY) {
+            if (hState[h] === s && hCls[h] === cls) { nx = hNext[h]!; break; }
+            h = (h + 1) & mask;
+          }
+          if (nx === EMPTY) {
+            nx = states++;
+            hState[h] = s; hCls[h] = cls; hNext[h] = nx;
+            link(s, nx, cls);
+          }
+        }
+        depth[nx] = i + 1;
+        s = nx;
+      }
+      if (out[s] === EMPTY) out[s] = pid;
+    }
+    function link(parent: number, child: number, cls: number): void {
+      nodeCls[child] = cls;
+      sibling[child] = firstChild[parent]!;
+      firstChild[parent] = child;
+    }
+    const goto = (s: number, cls: number): number => {
+      if (s === 0) return root[cls]!;
+      let h = hash(s, cls) & mask;
+      while (hState[h] !== EMPTY) {
+        if (hState[h] === s && hCls[h] === cls) return hNext[h]!;
+        h = (h + 1) & mask;
+      }
+      return EMPTY;
+    };
+    // BFS for failure and dictionary links
+    const fail = new Int32Array(states);
+    const dict = new Int32Array(states);
+    const queue = new Int32Array(states);
+    let qh = 0, qt = 0;
+    for (let c = firstChild[0]!; c !== EMPTY; c = sibling[c]!) { fail[c] = 0; queue[qt++] = c; }
+    while (qh < qt) {
+      const s = queue[qh++]!;
+      for (let c = firstChild[s]!; c !== EMPTY; c = sibling[c]!) {
+        const cls = nodeCls[c]!;
+        let f = fail[s]!;
+        let t: number;
+        for (;;) {
+          t = goto(f, cls);
+          if (t !== EMPTY && t !== 0) break;
+          if (f === 0) { t = 0; break; }
+          f = fail[f]!;
+        }
+        fail[c] = t;
+        dict[c] = out[t]! !== EMPTY ? t : dict[t]!;
+        queue[qt++] = c;
+      }
+    }
+    return new AhoCorasick({
+      size: patterns.length, states, alpha, root, hState, hCls, hNext, fail,
+      out: out.slice(0, states), dict, depth: depth.slice(0, states),
+      lens: Int32Array.from(patterns, (p) => p.length),
+    });
+  }
+
+  /** Scan `text`; returns the number of matches, readable through matchEnd(i) / matchPattern(i)
+   * until the next scan. Matches come in order of their end offset. */
+  scan(text: string, from = 0, to = text.length): number {
+    const { alpha, root, hState, hCls, hNext, hMask, fail, out, dict } = this;
+    let count = 0;
+    let s = 0;
+    for (let i = from; i < to; i++) {
+      const cls = alpha[text.charCodeAt(i)]!;
+      if (cls === 0) { s = 0; continue; }
+      for (;;) {
+        if (s === 0) { s = root[cls]!; break; }
+        let h = hash(s, cls) & hMask;
+        let nx = EMPTY;
+        while (hState[h] !== EMPTY) {
+          if (hState[h] === s && hCls[h] === cls) { nx = hNext[h]!; break; }
+          h = (h + 1) & hMask;
+        }
+        if (nx !== EMPTY) { s = nx; break; }
+        s = fail[s]!;
+      }
+      if (s === 0) continue;
+      let o = out[s]! !== EMPTY ? s : dict[s]!;
+      while (o !== 0) {
+        if (count === this.mEnd.length) this.grow();
+        this.mEnd[count] = i + 1;
+        this.mPat[count] = out[o]!;
+        count++;
+        o = dict[o]!;
+      }
+    }
+    return count;
+  }
+
+  matchEnd(i: number): number { return this.mEnd[i]!; }
+  matchPattern(i: number): number { return this.mPat[i]!; }
+  /** Length in code units of pattern `p`. */
+  patternLength(p: number): number { return this.lens[p]!; }
+
+  /** All matches as objects (convenience; scan() avoids the allocation). */
+  findAll(text: string): { start: number; end: number; pattern: number }[] {
+    const n = this.scan(text);
+    const res: { start: number; end: number; pattern: number }[] = [];
+    for (let i = 0; i < n; i++) {
+      const end = this.mEnd[i]!, pattern = this.mPat[i]!;
+      res.push({ start: end - this.patternLength(pattern), end, pattern });
+    }
+    return res;
+  }
+
+  private grow(): void {
+    const e = new Int32Array(this.mEnd.length * 2); e.set(this.mEnd); this.mEnd = e;
+    const p = new Int32Array(this.mPat.length * 2); p.set(this.mPat); this.mPat = p;
+  }
+
+  /** Approximate memory held by the automaton, in bytes. */
+  get bytes(): number {
+    return this.alpha.byteLength + this.root.byteLength + this.hState.byteLength * 3 +
+      this.fail.byteLength + this.out.byteLength + this.dict.byteLength + this.depth.byteLength + this.lens.byteLength;
+  }
+}
+
+function hash(s: number, cls: number): number {
+  return (Math.imul(s, 0x9e3779b1) ^ Math.imul(cls, 0x85ebca77)) >>> 7;
+}
