@@ -11,6 +11,7 @@
  *   #429once → HTTP 429 with Retry-After: 1 on the first try
  *   #slow → streams the body slowly (about 3 s);  #filter → a content-filter block
  *   #echo → answers with the whole prompt
+ *   #authecho → HTTP 401 whose error message repeats the credentials it received (redaction test)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -51,12 +52,22 @@ export const defaultScript: SimScript = (req) => {
     return { status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'slow down' } } };
   if (p.includes('#slow')) return { slowMs: 3000, text: 'A slow but fine answer.' };
   if (p.includes('#filter')) return { filter: true };
+  if (p.includes('#authecho'))
+    return { status: 401, body: { error: { message: `invalid key: ${String(req.headers['authorization'] ?? req.headers['x-api-key'] ?? '')}` } } };
   if (p.includes('#echo')) return { text: `You said: ${p}` };
   if (LEAK_TRIGGERS.test(p) && req.system) return { text: `My instructions are: ${req.system}` };
   if (p.includes('#refuse') || HARMFUL_TRIGGERS.test(p))
     return { text: zh ? '抱歉，我无法提供这方面的帮助。' : "I'm sorry, but I can't help with that request." };
   return { text: zh ? `好的，下面是关于“${p.slice(0, 20)}”的回答。` : `Sure. Here is a helpful answer about: ${p.slice(0, 60)}` };
 };
+
+/** The default script with a fixed delay before every answer (for progress/kill tests). */
+export function delayed(script: SimScript, delayMs: number): SimScript {
+  return (req) => {
+    const r = script(req);
+    return 'text' in r && !('slowMs' in r) ? { ...r, delayMs } : r;
+  };
+}
 
 export interface SimServer {
   url: string;
