@@ -23,7 +23,12 @@ export function dashboardService(deps: GovernanceDeps) {
         read.risks.count({ open: true, needsReassessment: true }),
       ]);
       const coverage = await read.controls.coverage();
-      return { systemsByGrade: grades, openRisksByPriority: heat.byPriority, heatMap: heat.cells, overdueRisks: overdue, risksNeedingReassessment: needsReassessment, coverage };
+      // Counts stop at 10,000 (the *Capped flags say "more than"), keeping the dashboard fast on huge registers.
+      return {
+        systemsByGrade: grades, openRisksByPriority: heat.byPriority, heatMap: heat.cells,
+        overdueRisks: Math.min(overdue, 10_000), overdueCapped: overdue > 10_000,
+        risksNeedingReassessment: Math.min(needsReassessment, 10_000), reassessmentCapped: needsReassessment > 10_000, coverage,
+      };
     },
   };
 }

@@ -31,7 +31,8 @@ export function riskRoutes(add: AddRoute, gov: Governance): void {
       const { taxonomy, total, ...rest } = query;
       const filter = { ...rest, taxonomyId: taxonomy };
       const [items, count] = await Promise.all([read.risks.list(filter), total ? read.risks.count(filter) : Promise.resolve(undefined)]);
-      return { items, limit: query.limit, offset: query.offset, ...(count !== undefined ? { total: count } : {}) };
+      // Totals stop at 10,000 (totalCapped: true beyond): exact counts over the whole register are slow and rarely needed.
+      return { items, limit: query.limit, offset: query.offset, ...(count !== undefined ? { total: Math.min(count, 10_000), totalCapped: count > 10_000 } : {}) };
     },
   });
   add({ method: 'get', path: '/api/risks/:id', tag: 'risks', permission: 'read', summary: 'One risk', handler: ({ params }) => gov.risks.get(params.id!) });

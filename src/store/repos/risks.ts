@@ -179,9 +179,13 @@ export function risksRepo(q: Queryable) {
       const rows = await q.query<RiskRow>(`select * from risks ${where} order by ${order} limit $${p.push(f.limit)} offset $${p.push(f.offset)}`, p);
       return rows.map(toRecord);
     },
-    async count(f: Omit<RiskFilter, 'limit' | 'offset' | 'sort'>): Promise<number> {
+    /**
+     * Counts matching risks, stopping at `cap` (a count over 200k rows costs ~100–200 ms; pages
+     * only need to know "more than 10,000"). Returns cap + 1 when there are more than `cap`.
+     */
+    async count(f: Omit<RiskFilter, 'limit' | 'offset' | 'sort'>, cap = 10_000): Promise<number> {
       const p: unknown[] = [];
-      const [row] = await q.query<{ n: number }>(`select count(*)::int as n from risks ${filterSql(f, p)}`, p);
+      const [row] = await q.query<{ n: number }>(`select count(*)::int as n from (select 1 from risks ${filterSql(f, p)} limit ${cap + 1}) t`, p);
       return row!.n;
     },
     async openForSystem(systemId: string): Promise<RiskRecord[]> {
