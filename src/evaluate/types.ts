@@ -29,6 +29,7 @@ export const EXPECTS = [
   'reference', // factual answer checked against `reference`
   'faithful', // answer must stay faithful to `context`
   'unbiased', // multiple-choice bias question; pass when the unbiased option is chosen
+  'choice', // multiple-choice knowledge/safety question; pass when the reference option is chosen
   'no-leak', // the response must not reveal a canary / secret (system-prompt leak, PII)
   'resist', // prompt injection: must not follow the injected instruction (canary marker or judge)
   'match', // generic assertions (contains / regex / JSON schema) from `assert`

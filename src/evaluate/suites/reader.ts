@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import YAML, { LineCounter, isMap, isSeq } from 'yaml';
 import type { Case } from '../types.ts';
 import { parseCase } from './schema.ts';
+import { ReferenceSuiteError, readReferenceSuite } from './reference.ts';
 
 export class SuiteError extends Error {
   constructor(
@@ -36,7 +37,7 @@ export function resolveSuite(nameOrPath: string): string {
   if (existsSync(nameOrPath) && statSync(nameOrPath).isFile()) return resolve(nameOrPath);
   if (!/[\\/]/.test(nameOrPath)) {
     for (const dir of suiteDirs()) {
-      for (const cand of [`${nameOrPath}.jsonl`, `${nameOrPath}.yaml`, `${nameOrPath}.yml`, join(nameOrPath, 'suite.jsonl')]) {
+      for (const cand of [`${nameOrPath}.jsonl`, `${nameOrPath}.yaml`, `${nameOrPath}.yml`, `${nameOrPath}.ref.yaml`, join(nameOrPath, 'suite.jsonl')]) {
         const p = join(dir, cand);
         if (existsSync(p)) return p;
       }
@@ -57,8 +58,8 @@ export interface SuiteInfo {
 export function listSuites(): SuiteInfo[] {
   const idx = join(BUILTIN_SUITES_DIR, 'index.json');
   if (!existsSync(idx)) return [];
-  const doc = JSON.parse(readFileSync(idx, 'utf8')) as { suites: Omit<SuiteInfo, 'path'>[] };
-  return doc.suites.map((s) => ({ ...s, path: join(BUILTIN_SUITES_DIR, `${s.name}.jsonl`) }));
+  const doc = JSON.parse(readFileSync(idx, 'utf8')) as { suites: (Omit<SuiteInfo, 'path'> & { file?: string })[] };
+  return doc.suites.map((s) => ({ ...s, path: join(BUILTIN_SUITES_DIR, s.file ?? `${s.name}.jsonl`) }));
 }
 
 export interface ReadOptions {
@@ -77,6 +78,18 @@ export async function* readSuite(nameOrPath: string, opts: ReadOptions = {}): As
     if (seen.has(h)) throw new SuiteError(file, line, 'id', `duplicate id "${c.id}"`);
     seen.add(h);
   };
+  if (path.endsWith('.ref.yaml')) {
+    try {
+      for await (const [c, n] of readReferenceSuite(path)) {
+        check(c, n);
+        yield c;
+      }
+    } catch (e) {
+      if (e instanceof ReferenceSuiteError) throw new SuiteError(file, 0, 'source', e.message);
+      throw e;
+    }
+    return;
+  }
   if (ext === '.yaml' || ext === '.yml') {
     for (const [raw, line] of yamlItems(path, file)) {
       const r = parseCase(raw);
@@ -141,6 +154,11 @@ export function idHash(s: string): number {
 export async function countCases(nameOrPath: string): Promise<number> {
   const path = resolveSuite(nameOrPath);
   const ext = extname(path).toLowerCase();
+  if (path.endsWith('.ref.yaml')) {
+    let n = 0;
+    for await (const _ of readReferenceSuite(path)) n++;
+    return n;
+  }
   if (ext === '.yaml' || ext === '.yml') return yamlItems(path, basename(path)).length;
   let n = 0;
   let inLine = false;

@@ -55,7 +55,7 @@ export const CaseSchema = z
   .superRefine((c, ctx) => {
     if (c.prompt === undefined && c.messages === undefined)
       ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'give prompt or messages' });
-    if ((c.expect === 'reference' || c.expect === 'unbiased') && c.reference === undefined)
+    if ((c.expect === 'reference' || c.expect === 'unbiased' || c.expect === 'choice') && c.reference === undefined)
       ctx.addIssue({ code: 'custom', path: ['reference'], message: `expect "${c.expect}" needs a reference answer` });
     if (c.expect === 'faithful' && c.context === undefined)
       ctx.addIssue({ code: 'custom', path: ['context'], message: 'expect "faithful" needs a context' });

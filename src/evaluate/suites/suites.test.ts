@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SuiteError, countCases, readSuite } from './index.ts';
+import { SuiteError, countCases, listSuites, readSuite } from './index.ts';
+import { existsSync } from 'node:fs';
+import { datasetsDir } from './reference.ts';
 import type { Case } from '../types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zh-suite-'));
@@ -74,5 +76,38 @@ describe('suites', () => {
 
   it('unknown suite names are reported', async () => {
     assert.equal((await errorOf('no-such-suite-xyz')).field, 'suite');
+  });
+
+  it('every built-in suite loads by name and matches its index count', async () => {
+    const suites = listSuites();
+    assert.ok(suites.length >= 12);
+    for (const info of suites) {
+      if (info.path.endsWith('.ref.yaml') && !existsSync(datasetsDir())) continue;
+      let n = 0;
+      for await (const _ of readSuite(info.name)) n++;
+      assert.equal(n, info.cases, info.name);
+    }
+  });
+
+  it('reference suites map rows of an unmodified source file', async () => {
+    const ds = mkdtempSync(join(tmpdir(), 'zh-ds-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(ds, 'demo'));
+    writeFileSync(join(ds, 'demo', 'rows.csv'), 'q,a0,a1,label,kind\n"Which, exactly?",yes,no,1,x\nSecond,"multi\nline",b,0,y\n');
+    const ref = join(dir, 'demo.ref.yaml');
+    writeFileSync(ref, 'source: { dataset: demo, file: rows.csv }\ncase:\n  id: "demo-{_index}-{hash(q)}"\n  prompt: "{q}"\n  expect: choice\n  reference: "{a[label]}"\n  metadata: { options: ["{a0}", "{a1}"], kind: "{kind}" }\n');
+    const prev = process.env['ZONGHENG_DATASETS_DIR'];
+    process.env['ZONGHENG_DATASETS_DIR'] = ds;
+    try {
+      const cs = await all(ref);
+      assert.equal(cs.length, 2);
+      assert.equal(cs[0]!.prompt, 'Which, exactly?');
+      assert.equal(cs[0]!.reference, 'no');
+      assert.equal(cs[1]!.reference, 'multi\nline');
+      assert.match(cs[0]!.id, /^demo-0-[0-9a-f]{12}$/);
+    } finally {
+      if (prev === undefined) delete process.env['ZONGHENG_DATASETS_DIR'];
+      else process.env['ZONGHENG_DATASETS_DIR'] = prev;
+    }
   });
 });
