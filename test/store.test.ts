@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { openDb } from '../src/store/db.ts';
-import { openStore, type Store } from '../src/store/index.ts';
+import { listMigrations, openStore, type Store } from '../src/store/index.ts';
 import { testConfig } from './helpers.ts';
 
 describe('store', () => {
@@ -39,7 +39,7 @@ describe('store', () => {
       const db = await openDb({ databaseUrl: t.config.databaseUrl });
       const rows = await db.query<{ n: number }>('select count(*)::int as n from schema_migrations');
       await db.close();
-      assert.equal(rows[0]!.n, 1);
+      assert.equal(rows[0]!.n, listMigrations().length, 'each migration applied exactly once');
     } finally {
       await t.cleanup();
     }

@@ -1,5 +1,6 @@
 import { canonicalJson, sha256Hex } from '../../core/canonical.ts';
 import type { Queryable } from '../db.ts';
+import { valuesList } from '../sql.ts';
 
 export interface AuditEntry {
   seq: number;
@@ -75,16 +76,11 @@ export function auditRepo(q: Queryable) {
         out.push({ ...base, hash });
         prev = hash;
       }
-      const values: unknown[] = [];
-      const tuples = out.map((e, i) => {
-        const b = i * 9;
-        values.push(e.seq, e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.payload), e.prevHash, e.hash);
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8}, $${b + 9})`;
-      });
-      await q.query(
-        `insert into audit_log (seq, at, actor, action, entity_type, entity_id, payload, prev_hash, hash) values ${tuples.join(', ')}`,
-        values,
+      const v = valuesList(
+        out.map((e) => [e.seq, e.at, e.actor, e.action, e.entityType, e.entityId, JSON.stringify(e.payload), e.prevHash, e.hash]),
+        [, , , , , , 'jsonb'],
       );
+      await q.query(`insert into audit_log (seq, at, actor, action, entity_type, entity_id, payload, prev_hash, hash) values ${v.sql}`, v.params);
       await q.query('update audit_head set seq = $1, hash = $2 where id = 1', [seq, prev]);
       return out;
     },

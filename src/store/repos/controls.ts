@@ -1,4 +1,5 @@
 import type { Queryable } from '../db.ts';
+import { chunks, valuesList } from '../sql.ts';
 
 export const CONTROL_STATUSES = ['planned', 'in-progress', 'implemented', 'verified', 'not-applicable'] as const;
 export type ControlStatus = (typeof CONTROL_STATUSES)[number];
@@ -85,25 +86,14 @@ export function controlsRepo(q: Queryable) {
     }
     const list = [...merged.values()].filter((x) => x.delta !== 0);
     if (!list.length) return;
-    const p: unknown[] = [];
-    const tuples = list.map(({ c, delta }) => {
-      const b = p.length;
-      p.push(c.framework, c.status, c.applicable, delta);
-      return `($${b + 1}, $${b + 2}, $${b + 3}::boolean, $${b + 4}::int)`;
-    });
-    await q.query(`insert into control_tally (framework, status, applicable, n) values ${tuples.join(', ')} on conflict (framework, status, applicable) do update set n = control_tally.n + excluded.n`, p);
+    const v = valuesList(list.map(({ c, delta }) => [c.framework, c.status, c.applicable, delta]), [, , 'boolean', 'int']);
+    await q.query(`insert into control_tally (framework, status, applicable, n) values ${v.sql} on conflict (framework, status, applicable) do update set n = control_tally.n + excluded.n`, v.params);
   }
   return {
     async insert(records: ControlRecord[]): Promise<void> {
-      for (let i = 0; i < records.length; i += 500) {
-        const p: unknown[] = [];
-        const tuples = records.slice(i, i + 500).map((c) => {
-          const b = p.length;
-          const v = params(c);
-          p.push(...v);
-          return `(${v.map((_, k) => `$${b + k + 1}${k === 4 ? '::text[]' : ''}`).join(', ')})`;
-        });
-        await q.query(`insert into controls (${FIELDS}) values ${tuples.join(', ')}`, p);
+      for (const chunk of chunks(records, 500)) {
+        const v = valuesList(chunk.map(params), [, , , , 'text[]']);
+        await q.query(`insert into controls (${FIELDS}) values ${v.sql}`, v.params);
       }
       await tally(records.map((c) => ({ c, delta: 1 })));
     },

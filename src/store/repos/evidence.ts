@@ -1,5 +1,6 @@
 import type { EvidenceSummary } from '../../core/evidence.ts';
 import type { Queryable } from '../db.ts';
+import { valuesList } from '../sql.ts';
 
 export interface EvidenceLink {
   targetType: 'risk' | 'control' | 'incident';
@@ -79,25 +80,12 @@ export function evidenceRepo(q: Queryable) {
          values ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12::jsonb)`,
         [e.id, e.kind, e.producer, e.systemId, e.subject, JSON.stringify(e.summary), e.detailsUrl, e.producedAt, e.recordedAt, e.recordedBy, e.contentHash, JSON.stringify(e.effects)],
       );
-      if (e.links.length) {
-        const p: unknown[] = [];
-        const tuples = e.links.map((l) => {
-          const b = p.length;
-          p.push(e.id, l.targetType, l.targetId, l.relation);
-          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4})`;
-        });
-        await q.query(`insert into evidence_links (evidence_id, target_type, target_id, relation) values ${tuples.join(', ')} on conflict do nothing`, p);
-      }
+      await this.linkMany(e.links.map((l) => ({ evidenceId: e.id, ...l })));
     },
     async linkMany(links: { evidenceId: string; targetType: EvidenceLink['targetType']; targetId: string; relation: string }[]): Promise<void> {
       if (!links.length) return;
-      const p: unknown[] = [];
-      const tuples = links.map((l) => {
-        const b = p.length;
-        p.push(l.evidenceId, l.targetType, l.targetId, l.relation);
-        return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4})`;
-      });
-      await q.query(`insert into evidence_links (evidence_id, target_type, target_id, relation) values ${tuples.join(', ')} on conflict do nothing`, p);
+      const v = valuesList(links.map((l) => [l.evidenceId, l.targetType, l.targetId, l.relation]));
+      await q.query(`insert into evidence_links (evidence_id, target_type, target_id, relation) values ${v.sql} on conflict do nothing`, v.params);
     },
     async get(id: string): Promise<EvidenceRecord | undefined> {
       const rows = await q.query<EvidenceRow>('select * from evidence where id = $1', [id]);

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db.ts';
+import { chunks, valuesList } from '../sql.ts';
 
 /** Append-only revision history shared by systems, risks and controls. */
 export type RevisedEntity = 'system' | 'risk' | 'control';
@@ -33,15 +34,12 @@ export function revisionsRepo(q: Queryable) {
   return {
     async append(entity: RevisedEntity, revs: RevisionAppend[]): Promise<void> {
       const { table, key } = TABLE[entity];
-      for (let i = 0; i < revs.length; i += 500) {
-        const chunk = revs.slice(i, i + 500);
-        const params: unknown[] = [];
-        const tuples = chunk.map((r) => {
-          const b = params.length;
-          params.push(r.id, r.revision, r.at, r.actor, r.action, r.reason ?? null, JSON.stringify(r.changes), JSON.stringify(r.snapshot));
-          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8}::jsonb)`;
-        });
-        await q.query(`insert into ${table} (${key}, revision, at, actor, action, reason, changes, snapshot) values ${tuples.join(', ')}`, params);
+      for (const chunk of chunks(revs, 500)) {
+        const v = valuesList(
+          chunk.map((r) => [r.id, r.revision, r.at, r.actor, r.action, r.reason ?? null, JSON.stringify(r.changes), JSON.stringify(r.snapshot)]),
+          [, , , , , , 'jsonb', 'jsonb'],
+        );
+        await q.query(`insert into ${table} (${key}, revision, at, actor, action, reason, changes, snapshot) values ${v.sql}`, v.params);
       }
     },
     async list(entity: RevisedEntity, id: string): Promise<Revision[]> {

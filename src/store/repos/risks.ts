@@ -1,5 +1,6 @@
 import type { Analysis, Evaluation, Impact, Priority, RiskStatus, Strategy } from '../../core/risk.ts';
 import type { Queryable } from '../db.ts';
+import { chunks, valuesList } from '../sql.ts';
 
 export interface Treatment {
   strategy: Strategy;
@@ -127,8 +128,8 @@ function rowParams(r: RiskRecord): unknown[] {
     r.needsReassessment, r.revision, r.createdAt, r.updatedAt, r.createdBy, r.updatedBy,
   ];
 }
-const JSONB_AT = new Set([12, 13, 14, 15]);
-const TEXT_ARRAY_AT = 4;
+/** Casts per column of FIELDS: taxonomy_ids is text[], the four documents are jsonb. */
+const CASTS = [, , , , 'text[]', , , , , , , , 'jsonb', 'jsonb', 'jsonb', 'jsonb'];
 
 function filterSql(f: Omit<RiskFilter, 'limit' | 'offset' | 'sort'>, p: unknown[]): string {
   const where: string[] = [];
@@ -150,21 +151,15 @@ function filterSql(f: Omit<RiskFilter, 'limit' | 'offset' | 'sort'>, p: unknown[
 export function risksRepo(q: Queryable) {
   return {
     async insert(records: RiskRecord[]): Promise<void> {
-      for (let i = 0; i < records.length; i += 400) {
-        const params: unknown[] = [];
-        const tuples = records.slice(i, i + 400).map((r) => {
-          const b = params.length;
-          const vals = rowParams(r);
-          params.push(...vals);
-          return `(${vals.map((_, k) => `$${b + k + 1}${JSONB_AT.has(k) ? '::jsonb' : k === TEXT_ARRAY_AT ? '::text[]' : ''}`).join(', ')})`;
-        });
-        await q.query(`insert into risks (${FIELDS}) values ${tuples.join(', ')}`, params);
+      for (const chunk of chunks(records, 400)) {
+        const v = valuesList(chunk.map(rowParams), CASTS);
+        await q.query(`insert into risks (${FIELDS}) values ${v.sql}`, v.params);
       }
     },
     async update(r: RiskRecord, expectedRevision: number): Promise<boolean> {
       const cols = FIELDS.split(', ');
       const vals = rowParams(r);
-      const sets = cols.map((c, k) => `${c} = $${k + 1}${JSONB_AT.has(k) ? '::jsonb' : k === TEXT_ARRAY_AT ? '::text[]' : ''}`).slice(1);
+      const sets = cols.map((c, k) => `${c} = $${k + 1}${CASTS[k] ? `::${CASTS[k]}` : ''}`).slice(1);
       const rows = await q.query(`update risks set ${sets.join(', ')} where id = $1 and revision = $${vals.length + 1} returning id`, [...vals, expectedRevision]);
       return rows.length === 1;
     },
@@ -218,29 +213,19 @@ export function risksRepo(q: Queryable) {
       }
       const tl = [...totals.values()].filter((d) => d.delta !== 0);
       if (tl.length) {
-        const params: unknown[] = [];
-        const tuples = tl.map((d) => {
-          const b = params.length;
-          params.push(d.likelihood, d.impact, d.priority, d.delta);
-          return `($${b + 1}::int, $${b + 2}::int, $${b + 3}, $${b + 4}::int)`;
-        });
+        const v = valuesList(tl.map((d) => [d.likelihood, d.impact, d.priority, d.delta]), ['int', 'int', , 'int']);
         await q.query(
-          `insert into risk_heat_total (likelihood, impact, priority, n) values ${tuples.join(', ')}
+          `insert into risk_heat_total (likelihood, impact, priority, n) values ${v.sql}
            on conflict (likelihood, impact, priority) do update set n = risk_heat_total.n + excluded.n`,
-          params,
+          v.params,
         );
       }
-      for (let i = 0; i < list.length; i += 500) {
-        const params: unknown[] = [];
-        const tuples = list.slice(i, i + 500).map((d) => {
-          const b = params.length;
-          params.push(d.systemId, d.likelihood, d.impact, d.priority, d.delta);
-          return `($${b + 1}, $${b + 2}::int, $${b + 3}::int, $${b + 4}, $${b + 5}::int)`;
-        });
+      for (const chunk of chunks(list, 500)) {
+        const v = valuesList(chunk.map((d) => [d.systemId, d.likelihood, d.impact, d.priority, d.delta]), [, 'int', 'int', , 'int']);
         await q.query(
-          `insert into risk_heat (system_id, likelihood, impact, priority, n) values ${tuples.join(', ')}
+          `insert into risk_heat (system_id, likelihood, impact, priority, n) values ${v.sql}
            on conflict (system_id, likelihood, impact, priority) do update set n = risk_heat.n + excluded.n`,
-          params,
+          v.params,
         );
       }
     },

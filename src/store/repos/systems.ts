@@ -1,5 +1,6 @@
 import type { Classification, SystemAttributes } from '../../core/system.ts';
 import type { Queryable } from '../db.ts';
+import { chunks, valuesList } from '../sql.ts';
 
 export interface SystemRecord extends SystemAttributes {
   id: string;
@@ -58,17 +59,14 @@ const COLS = 'id, attributes, classification, revision, created_at, updated_at, 
 export function systemsRepo(q: Queryable) {
   return {
     async insert(records: SystemRecord[]): Promise<void> {
-      for (let i = 0; i < records.length; i += 500) {
-        const params: unknown[] = [];
-        const tuples = records.slice(i, i + 500).map((s) => {
-          const b = params.length;
-          const attrs = attributesOf(s);
-          params.push(s.id, s.name, s.owner, s.domain, s.population, s.lifecycleStage, s.grade, s.euAiActTier, JSON.stringify(attrs), JSON.stringify(s.classification), s.revision, s.createdAt, s.updatedAt, s.createdBy, s.updatedBy);
-          return `(${Array.from({ length: 15 }, (_, k) => `$${b + k + 1}${k === 8 || k === 9 ? '::jsonb' : ''}`).join(', ')})`;
-        });
+      for (const chunk of chunks(records, 500)) {
+        const v = valuesList(
+          chunk.map((s) => [s.id, s.name, s.owner, s.domain, s.population, s.lifecycleStage, s.grade, s.euAiActTier, JSON.stringify(attributesOf(s)), JSON.stringify(s.classification), s.revision, s.createdAt, s.updatedAt, s.createdBy, s.updatedBy]),
+          [, , , , , , , , 'jsonb', 'jsonb'],
+        );
         await q.query(
-          `insert into systems (id, name, owner, domain, population, lifecycle_stage, grade, eu_tier, attributes, classification, revision, created_at, updated_at, created_by, updated_by) values ${tuples.join(', ')}`,
-          params,
+          `insert into systems (id, name, owner, domain, population, lifecycle_stage, grade, eu_tier, attributes, classification, revision, created_at, updated_at, created_by, updated_by) values ${v.sql}`,
+          v.params,
         );
       }
     },
