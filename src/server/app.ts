@@ -5,7 +5,9 @@ import { ZonghengError } from '../core/errors.ts';
 import { requirePermission, type Actor, type Governance } from '../governance/index.ts';
 import { openApiDocument } from './openapi.ts';
 import { mount, type AddRoute, type AnyRoute } from './route.ts';
+import type { Gateway } from '../gateway/index.ts';
 import { governanceRoutes } from './routes/governance.ts';
+import { guardRoutes } from './routes/guard.ts';
 import { riskRoutes } from './routes/risks.ts';
 import { systemRoutes } from './routes/systems.ts';
 
@@ -16,6 +18,8 @@ export interface AppOptions {
   logger?: Logger;
   /** In-process callers (the CLI on a local store) act as this principal without a token. */
   localActor?: Actor;
+  /** The running gateway (mounted at /v1); without it only the guard/gateway management API is served. */
+  gateway?: Gateway;
 }
 
 /** Builds the HTTP application; the same app serves the network and in-process CLI calls (app.request). */
@@ -44,6 +48,7 @@ export function createApp(opts: AppOptions): Hono {
   systemRoutes(add, gov);
   riskRoutes(add, gov);
   governanceRoutes(add, gov);
+  guardRoutes(add, gov, app, opts.gateway);
   // Streamed whole-database export (JSON Lines), for when a server holds the embedded store.
   app.get('/api/export', async (c) => {
     requirePermission(c.get('actor' as never) as Actor, 'data:export');

@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { pino } from 'pino';
+import { createGateway, type Gateway } from '../gateway/index.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { ensureAdminToken, openRuntime, serverInfoPath, type Runtime } from './runtime.ts';
@@ -17,6 +18,7 @@ export interface RunningServer {
   url: string;
   port: number;
   runtime: Runtime;
+  gateway: Gateway;
   adminTokenPath: string;
   stop(): Promise<void>;
 }
@@ -25,10 +27,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const logger = pino({ level: opts.quiet ? 'silent' : config.logLevel, base: undefined, redact: ['req.headers.authorization', '*.token', '*.apiKey'] });
   const runtime = await openRuntime(config);
   let server: ServerType | undefined;
+  let gateway: Gateway | undefined;
   try {
     const admin = await ensureAdminToken(runtime);
     if (opts.beforeListen) await opts.beforeListen(runtime);
-    const app = createApp({ gov: runtime.gov, logger });
+    gateway = await createGateway({ gov: runtime.gov, config, logger });
+    const app = createApp({ gov: runtime.gov, logger, gateway });
     server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);
@@ -50,11 +54,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       (stopping ??= (async () => {
         await new Promise<void>((resolve) => server!.close(() => resolve()));
         rmSync(serverInfoPath(config.dataDir), { force: true });
+        await gateway!.close();
         await runtime.close();
       })());
-    return { url, port, runtime, adminTokenPath: admin.path, stop };
+    return { url, port, runtime, gateway, adminTokenPath: admin.path, stop };
   } catch (e) {
     server?.close();
+    await gateway?.close();
     await runtime.close();
     throw e;
   }

@@ -4,6 +4,7 @@ import { migrate } from './migrate.ts';
 import { auditRepo } from './repos/audit.ts';
 import { controlsRepo } from './repos/controls.ts';
 import { evidenceRepo } from './repos/evidence.ts';
+import { gatewayRepo } from './repos/gateway.ts';
 import { incidentsRepo } from './repos/incidents.ts';
 import { revisionsRepo } from './repos/revisions.ts';
 import { risksRepo } from './repos/risks.ts';
@@ -26,6 +27,7 @@ export type { Revision, RevisionAppend } from './repos/revisions.ts';
 export { diff } from './repos/revisions.ts';
 export type { Role, Principal, TokenInfo } from './repos/tokens.ts';
 export { ROLES } from './repos/tokens.ts';
+export type { GatewayKeyRecord, GatewayPolicyRow, GatewayUpstreamRow, GatewayDecision, ConfirmationRecord, ConfirmationStatus, GatewayRepo } from './repos/gateway.ts';
 
 /** All repositories bound to one connection or transaction. */
 export function repos(q: Queryable) {
@@ -38,6 +40,7 @@ export function repos(q: Queryable) {
     revisions: revisionsRepo(q),
     audit: auditRepo(q),
     tokens: tokensRepo(q),
+    gateway: gatewayRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;
