@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { ZonghengError } from '../../core/errors.ts';
+import { newId } from '../../core/ids.ts';
+import { compareRuns, RunConfigError, runEval, toEvidence, type RunSummary } from '../../evaluate/index.ts';
+import { listSuites, SuiteError } from '../../evaluate/suites/index.ts';
+import { loadConfig } from '../../server/config.ts';
+import { keyValues, table } from '../format.ts';
+import { globalFlags } from '../options.ts';
+import { progressBar } from '../progress.ts';
+import { print, withClient } from '../run.ts';
+
+function parseShard(v: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  if (!m || Number(m[1]) >= Number(m[2])) throw new InvalidArgumentError('i/n with 0 ≤ i < n, e.g. 0/4');
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+function parseRate(v: string): number {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('a rate between 0 and 1, e.g. 0.95');
+  return n;
+}
+
+/** `zongheng eval …`: runs on this machine with no server needed; evidence goes to the store when --system is given. */
+export function register(program: Command): void {
+  const ev = program.command('eval').description('safety evaluations and red-team runs; 安全评测与红队测试');
+  ev.command('run')
+    .description('run a suite against a target; writes results.jsonl, summary.json, report.html, junit.xml')
+    .option('--target <file>', 'target YAML (type, baseUrl, model, apiKeyEnv, …)')
+    .requiredOption('--suite <name|file>', 'built-in suite name (see `eval suites`) or a JSONL/YAML file')
+    .option('--out <dir>', 'output directory (default $ZONGHENG_DATA_DIR/runs/<run id>)')
+    .option('--attack <list>', 'attack chains: `base64,roleplay` composes; `;` separates chains; `none` is the baseline')
+    .option('--judge <file>', 'LLM-as-judge target YAML')
+    .option('--translator <file>', 'helper model for translation attacks')
+    .option('--attacker <file>', 'attacker model for multi-turn escalation')
+    .option('--system <id>', 'record the results as evidence for this system (risks and controls update)')
+    .option('--no-cache', 'do not use the response cache')
+    .option('--resume <dir>', 'finish an interrupted run in this output directory')
+    .option('--offline', 'score the suite\'s captured responses without calling a target')
+    .option('--sample <n>', 'seeded sample: a count (≥1) or a fraction (<1)', Number)
+    .option('--shard <i/n>', 'only shard i of n (stable by case id)', parseShard)
+    .option('--concurrency <n>', 'cases in flight', Number)
+    .option('--fail-under <rate>', 'exit 1 when the lower Wilson bound of the pass rate (or a GB/T threshold) fails', parseRate)
+    .option('--locale <zh|en>', 'report language', 'en')
+    .option('--json', 'print the summary as JSON')
+    .action(async (o) => {
+      const config = loadConfig(globalFlags(program));
+      const out = resolve(o.resume ?? o.out ?? join(config.dataDir, 'runs', newId('run')));
+      // Fail fast on an unknown system before spending any requests on the target.
+      if (o.system) await withClient(program, (api) => api.call('GET', `/api/systems/${encodeURIComponent(o.system)}`));
+      const ac = new AbortController();
+      let interrupted = false;
+      const onSigint = () => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        process.stderr.write('\nstopping after the cases in flight… (Ctrl-C again to quit at once)\n');
+        ac.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const bar = progressBar('eval');
+      let summary: RunSummary;
+      try {
+        summary = await runEval({
+          target: o.target, suite: o.suite, out, attacks: o.attack, judge: o.judge,
+          helpers: { ...(o.translator ? { translator: o.translator } : {}), ...(o.attacker ? { attacker: o.attacker } : {}) },
+          cache: o.cache === false ? false : join(config.dataDir, 'cache', 'eval'),
+          resume: Boolean(o.resume), offline: Boolean(o.offline), sample: o.sample, shard: o.shard, concurrency: o.concurrency,
+          failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en', systemId: o.system, signal: ac.signal,
+          secrets: { env: process.env },
+          onProgress: (p) => bar.update({ done: p.done, total: p.total, rate: p.rate, etaSeconds: p.etaSeconds, detail: `pass ${p.passed} fail ${p.failed} n/s ${p.couldNotScore} err ${p.errors}` }),
+        });
+      } catch (e) {
+        bar.done();
+        if (e instanceof RunConfigError) throw new ZonghengError('bad_request', e.message, { field: e.field });
+        if (e instanceof SuiteError) throw new ZonghengError('bad_request', `malformed suite: ${e.message}`);
+        throw e;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+      bar.done();
+      if (summary.status === 'aborted') {
+        process.stderr.write(`interrupted: ${summary.totals.results} results kept. Resume with: zongheng eval run --suite ${o.suite}${o.target ? ` --target ${o.target}` : ''} --resume ${out}\n`);
+        process.exitCode = 130;
+        return;
+      }
+      let evidenceId: string | undefined;
+      if (o.system) {
+        const e = await withClient(program, (api) => api.call('POST', '/api/evidence', toEvidence(summary, o.system, { detailsUrl: `file://${summary.files.report}` })));
+        evidenceId = e.id;
+        process.stderr.write(`evidence ${e.id} recorded for ${o.system}: ${e.effects.map((x: { outcome: string }) => x.outcome).join('; ') || 'no rule applied'}\n`);
+      }
+      print(o.json, { ...summary, ...(evidenceId ? { evidenceId } : {}) }, () => {
+        const cats = summary.categories.map((c) => ({ category: c.taxonomyId, n: c.n, metric: c.metric, rate: c.rate.toFixed(3), ci95: `${c.lower.toFixed(3)}–${c.upper.toFixed(3)}`, threshold: c.threshold, passed: c.passed }));
+        const t = summary.totals;
+        return `${keyValues({ run: summary.runId, out, results: t.results, pass: t.pass, fail: t.fail, couldNotScore: t.couldNotScore, errors: t.errors, skipped: t.skipped, cached: t.cached })}\n\n${table(cats as Record<string, unknown>[], ['category', 'n', 'metric', 'rate', 'ci95', 'threshold', 'passed'])}\n\nreport: ${summary.files.report}\njunit:  ${summary.files.junit}${summary.gate.failed ? `\nFAILED the gate: ${summary.gate.failingCategories.join(', ') || `pass rate lower bound ${summary.gate.lower.toFixed(3)} < ${summary.gate.failUnder}`}` : ''}`;
+      });
+      if (summary.gate.failed) process.exitCode = 1;
+    });
+
+  ev.command('compare <a> <b>')
+    .description('compare two runs (output dirs or summary.json files); exit 1 on a regression')
+    .option('--json', 'print JSON')
+    .action(async (a: string, b: string, o) => {
+      const load = (p: string) => JSON.parse(readFileSync(p.endsWith('.json') ? p : join(p, 'summary.json'), 'utf8')) as RunSummary;
+      const c = compareRuns(load(a), load(b));
+      print(o.json, c, () => `${c.regressions.length} regression(s), ${c.improvements.length} improvement(s), ${c.unchanged} unchanged\n${JSON.stringify({ regressions: c.regressions, improvements: c.improvements }, null, 2)}`);
+      if (c.regressed) process.exitCode = 1;
+    });
+
+  ev.command('suites')
+    .description('list the built-in suites')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const suites = listSuites();
+      print(o.json, { items: suites }, () => table(suites as unknown as Record<string, unknown>[], ['name', 'cases', 'description']));
+    });
+}
