@@ -3,6 +3,7 @@ import { stream } from 'hono/streaming';
 import type { Logger } from 'pino';
 import { ZonghengError } from '../core/errors.ts';
 import { requirePermission, type Actor, type Governance } from '../governance/index.ts';
+import { mountConsole } from './console.ts';
 import { openApiDocument } from './openapi.ts';
 import { mount, type AddRoute, type AnyRoute } from './route.ts';
 import type { Gateway } from '../gateway/index.ts';
@@ -59,6 +60,7 @@ export function createApp(opts: AppOptions): Hono {
     });
   });
   app.get('/api/openapi.json', (c) => c.json(openApiDocument(routes, VERSION) as object));
+  mountConsole(app); // the web console: web/dist, with index.html for client-side routes (src/server/console.ts)
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}; see /api/openapi.json` } }, 404));
   app.onError((err, c) => {

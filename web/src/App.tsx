@@ -1,0 +1,166 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Loading } from './components/ui.tsx';
+import { I18nProvider, useI18n } from './i18n/index.tsx';
+import { api, clearToken, getToken, setUnauthorizedHandler } from './lib/api.ts';
+import { AuthCtx, clearCaches } from './lib/data.tsx';
+import { Link, match, RouterProvider, useRouter } from './lib/router.tsx';
+import { MODULES, NAV } from './lib/nav.ts';
+import type { Me } from './lib/types.ts';
+import { Audit } from './pages/Audit.tsx';
+import { Controls } from './pages/Controls.tsx';
+import { Dashboard } from './pages/Dashboard.tsx';
+import { EvidenceDetail, EvidenceList } from './pages/Evidence.tsx';
+import { Incidents } from './pages/Incidents.tsx';
+import { Login } from './pages/Login.tsx';
+import { ModulePage, NotFound } from './pages/Misc.tsx';
+import { RiskCreate } from './pages/RiskCreate.tsx';
+import { RiskDetail } from './pages/RiskDetail.tsx';
+import { RiskRegister } from './pages/RiskRegister.tsx';
+import { SystemDetail } from './pages/SystemDetail.tsx';
+import { SystemForm } from './pages/SystemForm.tsx';
+import { SystemList } from './pages/SystemList.tsx';
+
+export function App() {
+  return (
+    <I18nProvider>
+      <RouterProvider>
+        <Shell />
+      </RouterProvider>
+    </I18nProvider>
+  );
+}
+
+function route(path: string): ReactNode {
+  let m: Record<string, string> | null;
+  if (path === '/') return <Dashboard />;
+  if (path === '/systems') return <SystemList />;
+  if (path === '/systems/new') return <SystemForm />;
+  if ((m = match('/systems/:id/edit', path))) return <SystemForm id={m.id!} />;
+  if ((m = match('/systems/:id', path))) return <SystemDetail id={m.id!} />;
+  if (path === '/risks') return <RiskRegister />;
+  if (path === '/risks/new') return <RiskCreate />;
+  if ((m = match('/risks/:id', path))) return <RiskDetail id={m.id!} />;
+  if (path === '/controls') return <Controls />;
+  if (path === '/evidence') return <EvidenceList />;
+  if ((m = match('/evidence/:id', path))) return <EvidenceDetail id={m.id!} />;
+  if (path === '/incidents') return <Incidents />;
+  if (path === '/audit') return <Audit />;
+  if ((m = match('/modules/:name', path))) return <ModulePage name={m.name!} />;
+  return <NotFound />;
+}
+
+function Shell() {
+  const { t, e, locale, setLocale } = useI18n();
+  const { path, navigate } = useRouter();
+  const [me, setMe] = useState<Me | null>(null);
+  const [checking, setChecking] = useState(() => !!getToken());
+  const [flash, setFlash] = useState<string | null>(null);
+  const tRef = useRef(t);
+  tRef.current = t;
+
+  useEffect(() => {
+    setUnauthorizedHandler((err) => {
+      clearToken();
+      clearCaches();
+      setMe(null);
+      setFlash(tRef.current('error.sessionExpired', { message: err.message }));
+      const here = window.location.pathname + window.location.search;
+      if (window.location.pathname !== '/login') navigate(`/login?next=${encodeURIComponent(here)}`, { replace: true });
+    });
+  }, [navigate]);
+
+  useEffect(() => {
+    if (!getToken()) return;
+    api.get<Me>('/api/whoami').then(
+      (m) => {
+        setMe(m);
+        setChecking(false);
+      },
+      () => setChecking(false),
+    );
+  }, []);
+
+  // Move focus to the new page's heading on navigation (not on filter changes), for keyboard and screen-reader users.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const h = setTimeout(() => document.getElementById('page-title')?.focus({ preventScroll: true }), 0);
+    return () => clearTimeout(h);
+  }, [path]);
+
+  const logout = useCallback(() => {
+    clearToken();
+    clearCaches();
+    setMe(null);
+    setFlash(t('login.signedOut'));
+    navigate('/login');
+  }, [navigate, t]);
+
+  const onLogin = useCallback(
+    (m: Me, next: string) => {
+      setMe(m);
+      setFlash(null);
+      navigate(next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/', { replace: true });
+    },
+    [navigate],
+  );
+
+  if (checking) return <Loading />;
+  if (!me || path === '/login') return <Login onLogin={onLogin} flash={flash} />;
+
+  return (
+    <AuthCtx.Provider value={{ me, logout }}>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <div className="layout">
+        <header className="topbar">
+          <Link to="/" className="brand">
+            <img src="/favicon.svg" alt="" width={28} height={28} />
+            <span>
+              <strong>{t('app.name')}</strong> <span className="brand-sub">{t('app.subtitle')}</span>
+            </span>
+          </Link>
+          <div className="topbar-right">
+            <button type="button" className="lang" lang={locale === 'zh' ? 'en' : 'zh-CN'} aria-label={t('lang.switchLabel')} data-testid="lang-toggle" onClick={() => setLocale(locale === 'zh' ? 'en' : 'zh')}>
+              {t('lang.switch')}
+            </button>
+            <span className="whoami" data-testid="whoami">
+              {t('auth.signedInAs', { name: me.name, role: e('role', me.role) })}
+            </span>
+            <button type="button" onClick={logout}>
+              {t('auth.logout')}
+            </button>
+          </div>
+        </header>
+        <nav className="sidebar" aria-label={t('nav.main')}>
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.to}>
+                <Link to={n.to} aria-current={n.match.test(path) ? 'page' : undefined}>
+                  {t(n.key)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <p className="nav-group">{t('nav.modules')}</p>
+          <ul>
+            {MODULES.map((m) => (
+              <li key={m.name}>
+                <Link to={`/modules/${m.name}`} className="nav-later" aria-current={path === `/modules/${m.name}` ? 'page' : undefined}>
+                  {t(m.key)} {!m.ready && <span className="tag">{t('nav.later')}</span>}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="content">
+          {route(path)}
+        </main>
+      </div>
+    </AuthCtx.Provider>
+  );
+}

@@ -1,0 +1,22 @@
+import type { MessageKey } from '../i18n/en.ts';
+
+export const NAV: { to: string; key: MessageKey; match: RegExp }[] = [
+  { to: '/', key: 'nav.dashboard', match: /^\/$/ },
+  { to: '/systems', key: 'nav.systems', match: /^\/systems/ },
+  { to: '/risks', key: 'nav.risks', match: /^\/risks/ },
+  { to: '/controls', key: 'nav.controls', match: /^\/controls/ },
+  { to: '/evidence', key: 'nav.evidence', match: /^\/evidence/ },
+  { to: '/incidents', key: 'nav.incidents', match: /^\/incidents/ },
+  { to: '/audit', key: 'nav.audit', match: /^\/audit/ },
+];
+
+/**
+ * Technical modules get their pages here as they land: add a route in App.tsx and set `ready`.
+ * Until then each has a placeholder page explaining that its results already arrive as evidence.
+ */
+export const MODULES: { name: string; key: MessageKey; ready: boolean }[] = [
+  { name: 'evaluate', key: 'nav.module.evaluate', ready: false },
+  { name: 'gateway', key: 'nav.module.gateway', ready: false },
+  { name: 'labels', key: 'nav.module.labels', ready: false },
+  { name: 'scans', key: 'nav.module.scans', ready: false },
+];
