@@ -26,6 +26,8 @@ export const DUMP_TABLES: { table: string; order: string }[] = [
   { table: 'evidence', order: 'id' },
   { table: 'evidence_links', order: 'evidence_id, target_type, target_id' },
   { table: 'incidents', order: 'id' },
+  { table: 'eval_shards', order: 'run_id, shard_index' },
+  { table: 'eval_shard_results', order: 'run_id, shard_index, seq' },
   { table: 'audit_log', order: 'seq' },
   { table: 'audit_head', order: 'id' },
 ];

@@ -5,6 +5,7 @@ import { auditRepo } from './repos/audit.ts';
 import { controlsRepo } from './repos/controls.ts';
 import { evidenceRepo } from './repos/evidence.ts';
 import { gatewayRepo } from './repos/gateway.ts';
+import { evalShardsRepo } from './repos/eval-shards.ts';
 import { incidentsRepo } from './repos/incidents.ts';
 import { revisionsRepo } from './repos/revisions.ts';
 import { risksRepo } from './repos/risks.ts';
@@ -26,6 +27,7 @@ export type { IncidentRecord } from './repos/incidents.ts';
 export type { Revision, RevisionAppend } from './repos/revisions.ts';
 export { diff } from './repos/revisions.ts';
 export type { Role, Principal, TokenInfo } from './repos/tokens.ts';
+export type { ShardState } from './repos/eval-shards.ts';
 export { ROLES } from './repos/tokens.ts';
 export type { GatewayKeyRecord, GatewayPolicyRow, GatewayUpstreamRow, GatewayDecision, ConfirmationRecord, ConfirmationStatus, GatewayRepo } from './repos/gateway.ts';
 
@@ -41,6 +43,7 @@ export function repos(q: Queryable) {
     audit: auditRepo(q),
     tokens: tokensRepo(q),
     gateway: gatewayRepo(q),
+    evalShards: evalShardsRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;

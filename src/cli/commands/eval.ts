@@ -22,6 +22,35 @@ function parseRate(v: string): number {
   return n;
 }
 
+/** Queues the run's shards for workers and merges their results into `out` (PostgreSQL only). */
+async function distributed(program: Command, o: Record<string, any>, out: string, onProgress: (doneShards: number, results: number) => void): Promise<RunSummary> {
+  const config = loadConfig(globalFlags(program));
+  if (!config.databaseUrl) throw new ZonghengError('bad_request', '--distribute needs PostgreSQL (ZONGHENG_DATABASE_URL) so that workers on other processes or machines share the queue', { field: 'distribute' });
+  if (!(Number.isInteger(o.distribute) && o.distribute >= 1 && o.distribute <= 1000)) throw new ZonghengError('bad_request', '--distribute takes a shard count 1–1000', { field: 'distribute' });
+  if (!o.target) throw new ZonghengError('bad_request', '--distribute needs --target', { field: 'target' });
+  const { parse } = await import('yaml');
+  const target = parse(readFileSync(o.target, 'utf8')) as Record<string, unknown>;
+  const judge = o.judge ? (parse(readFileSync(o.judge, 'utf8')) as Record<string, unknown>) : undefined;
+  const { assertNoInlineSecrets, distributeEval } = await import('../../jobs/eval-shard.ts');
+  const { openQueue } = await import('../../jobs/queue.ts');
+  const { openStore } = await import('../../store/index.ts');
+  assertNoInlineSecrets(target, 'target');
+  if (judge) assertNoInlineSecrets(judge, 'judge');
+  const store = await openStore({ databaseUrl: config.databaseUrl });
+  const boss = await openQueue(config.databaseUrl);
+  try {
+    const runId = newId('run');
+    process.stderr.write(`run ${runId}: ${o.distribute} shards queued; start workers with \`zongheng worker\`\n`);
+    return await distributeEval(boss, store, {
+      job: { runId, suite: o.suite, target: target as never, ...(judge ? { judge: judge as never } : {}), attacks: o.attack, sample: o.sample, concurrency: o.concurrency },
+      shards: o.distribute, out, failUnder: o.failUnder, systemId: o.system, locale: o.locale === 'zh' ? 'zh' : 'en', onProgress,
+    });
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+    await store.close();
+  }
+}
+
 /** `zongheng eval …`: runs on this machine with no server needed; evidence goes to the store when --system is given. */
 export function register(program: Command): void {
   const ev = program.command('eval').description('safety evaluations and red-team runs; 安全评测与红队测试');
@@ -41,6 +70,7 @@ export function register(program: Command): void {
     .option('--sample <n>', 'seeded sample: a count (≥1) or a fraction (<1)', Number)
     .option('--shard <i/n>', 'only shard i of n (stable by case id)', parseShard)
     .option('--concurrency <n>', 'cases in flight', Number)
+    .option('--distribute <n>', 'split into n shards for `zongheng worker` processes (needs PostgreSQL)', Number)
     .option('--fail-under <rate>', 'exit 1 when the lower Wilson bound of the pass rate (or a GB/T threshold) fails', parseRate)
     .option('--locale <zh|en>', 'report language', 'en')
     .option('--json', 'print the summary as JSON')
@@ -61,7 +91,7 @@ export function register(program: Command): void {
       const bar = progressBar('eval');
       let summary: RunSummary;
       try {
-        summary = await runEval({
+        summary = o.distribute ? await distributed(program, o, out, (d, n) => bar.update({ done: d, total: o.distribute, rate: 0, detail: `shards done, ${n} results` })) : await runEval({
           target: o.target, suite: o.suite, out, attacks: o.attack, judge: o.judge,
           helpers: { ...(o.translator ? { translator: o.translator } : {}), ...(o.attacker ? { attacker: o.attacker } : {}) },
           cache: o.cache === false ? false : join(config.dataDir, 'cache', 'eval'),

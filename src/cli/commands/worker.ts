@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
+import { workEvalShards } from '../../jobs/eval-shard.ts';
+import { openQueue } from '../../jobs/queue.ts';
 import { loadConfig } from '../../server/config.ts';
+import { openStore } from '../../store/index.ts';
 import { globalFlags } from '../options.ts';
 
 /**
- * Queue worker. Job kinds register here as technical modules land (evaluation shards first);
- * until then it checks the configuration and says what it would do.
+ * `zongheng worker`: works queued jobs (evaluation shards) from the PostgreSQL-backed queue until
+ * stopped. Run as many as you like, on as many machines as reach the database.
  */
 export async function runWorker(program: Command): Promise<void> {
   const config = loadConfig(globalFlags(program));
@@ -13,5 +16,16 @@ export async function runWorker(program: Command): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  process.stderr.write('zongheng worker: no queued job kinds are registered in this version yet; nothing to do.\n');
+  const store = await openStore({ databaseUrl: config.databaseUrl });
+  const boss = await openQueue(config.databaseUrl);
+  await workEvalShards(boss, store, config.dataDir, (m) => process.stderr.write(`${new Date().toISOString()} ${m}\n`));
+  process.stderr.write(`zongheng worker ${process.pid}: waiting for evaluation shards (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  // Let the job in hand finish (pg-boss waits for active handlers), then release the connections.
+  await boss.stop({ graceful: true, wait: true, timeout: 60_000 });
+  await store.close();
 }
