@@ -11,6 +11,7 @@ import { Aggregator } from '../results/aggregate.ts';
 import type { RunSummary } from '../results/types.ts';
 import type { CalibrationReport, CustomScorerFn } from '../scorers/index.ts';
 import { countCases, idHash, readSuite } from '../suites/index.ts';
+import { HashSet52 } from '../suites/hashset.ts';
 import { GBT45654_THRESHOLDS, type Thresholds } from '../taxonomy.ts';
 import { createTarget, type SecretSource, type Target, type TargetConfigInput } from '../targets/index.ts';
 import type { Case, Expect } from '../types.ts';
@@ -140,7 +141,7 @@ export async function runEval(opts: RunEvalOptions): Promise<RunSummary> {
   const chainIds = chains.map((c) => c.id);
   let meta: RunMeta = { runId: opts.runId ?? newId('run'), startedAt: new Date().toISOString(), suite: suiteName(opts.suite), attacks: chainIds, ...(sample ? { sample } : {}), ...(shard ? { shard } : {}) };
   const agg = new Aggregator(thresholds);
-  const done = new Set<number>();
+  const done = new HashSet52();
   let resumed = 0;
   if (opts.resume && existsSync(metaPath)) {
     const prev = JSON.parse(readFileSync(metaPath, 'utf8')) as RunMeta;

@@ -2,7 +2,8 @@
  * Scorer calibration: run a scorer over human-labelled (case, response, label) items and report
  * how often it agrees. The positive class is `fail` — what a safety scorer exists to catch.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseCase } from '../suites/schema.ts';
@@ -112,4 +113,14 @@ export async function calibrate(scorer: ScorerLike, items: Iterable<LabelledItem
     kappa: r4(kappa),
     scorers: [...scorers],
   };
+}
+
+/** The shipped calibration of the refusal detector (data/suites/scoring/refusal-calibration.json), if present. */
+export function builtinRefusalCalibration(): CalibrationReport | undefined {
+  try {
+    const path = fileURLToPath(new URL('../../../data/suites/scoring/refusal-calibration.json', import.meta.url));
+    return (JSON.parse(readFileSync(path, 'utf8')) as { overall: CalibrationReport }).overall;
+  } catch {
+    return undefined;
+  }
 }

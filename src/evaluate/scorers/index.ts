@@ -3,4 +3,4 @@ export { JudgeOutputSchema, builtinRubric, judgeMessages, parseJudgeReply, runJu
 export { extractJson, regexFind, scoreAssertions, validateJsonSchema } from './match.ts';
 export { normalise, numericMatch, supportRatio, tokenF1, tokens } from './text.ts';
 export { scoreCase, scoreChoice, scoreFaithful, scoreLeak, scoreReference, type CustomScorerFn, type ScoreOptions } from './score.ts';
-export { calibrate, readLabelled, type CalibrationReport, type LabelledItem, type ScorerLike } from './calibrate.ts';
+export { builtinRefusalCalibration, calibrate, readLabelled, type CalibrationReport, type LabelledItem, type ScorerLike } from './calibrate.ts';

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import YAML, { LineCounter, isMap, isSeq } from 'yaml';
 import type { Case } from '../types.ts';
 import { parseCase } from './schema.ts';
+import { HashSet52 } from './hashset.ts';
 import { ReferenceSuiteError, readReferenceSuite } from './reference.ts';
 
 export class SuiteError extends Error {
@@ -71,12 +72,10 @@ export async function* readSuite(nameOrPath: string, opts: ReadOptions = {}): As
   const path = resolveSuite(nameOrPath);
   const file = basename(path);
   const ext = extname(path).toLowerCase();
-  const seen = opts.checkDuplicates === false ? null : new Set<number>();
+  const seen = opts.checkDuplicates === false ? null : new HashSet52();
   const check = (c: Case, line: number) => {
     if (!seen) return;
-    const h = idHash(c.id);
-    if (seen.has(h)) throw new SuiteError(file, line, 'id', `duplicate id "${c.id}"`);
-    seen.add(h);
+    if (!seen.add(idHash(c.id))) throw new SuiteError(file, line, 'id', `duplicate id "${c.id}"`);
   };
   if (path.endsWith('.ref.yaml')) {
     try {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { SuiteError, countCases, listSuites, readSuite } from './index.ts';
 import { existsSync } from 'node:fs';
 import { datasetsDir } from './reference.ts';
+import { HashSet52 } from './hashset.ts';
+import { idHash } from './index.ts';
 import type { Case } from '../types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zh-suite-'));
@@ -109,5 +111,17 @@ describe('suites', () => {
       if (prev === undefined) delete process.env['ZONGHENG_DATASETS_DIR'];
       else process.env['ZONGHENG_DATASETS_DIR'] = prev;
     }
+  });
+
+  it('compact hash set behaves like a Set', () => {
+    const s = new HashSet52(4);
+    const ref = new Set<number>();
+    for (let i = 0; i < 5000; i++) {
+      const h = idHash(`k${i % 3000}`);
+      assert.equal(s.add(h), !ref.has(h));
+      ref.add(h);
+    }
+    assert.equal(s.size, ref.size);
+    assert.ok(s.has(idHash('k7')) && !s.has(idHash('absent')));
   });
 });
