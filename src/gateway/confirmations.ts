@@ -3,11 +3,10 @@
 // one decides in time, the client is told the call is pending (with its id); an approval that
 // arrives later lets the same call (same key, tool and arguments) through once on a retry.
 import { createHash } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
 import { conflict, notFound } from '../core/errors.ts';
+import { fastId } from './ids.ts';
 import type { ConfirmationRecord, ConfirmationStatus, GatewayRepo } from '../store/index.ts';
 
-const ulid = monotonicFactory();
 
 export type HoldOutcome = { status: 'approved' | 'denied' | 'expired' | 'pending'; id: string };
 
@@ -37,7 +36,7 @@ export class Confirmations {
     if (approved && (await repo.transitionConfirmation(approved.id, ['approved'], 'consumed', null, null))) return { status: 'approved', id: approved.id };
     const now = Date.now();
     const rec: ConfirmationRecord = {
-      id: `cfm_${ulid().toLowerCase()}`, status: 'pending', keyId: c.keyId, systemId: c.systemId, requestId: c.requestId, toolName: c.toolName,
+      id: fastId('cfm'), status: 'pending', keyId: c.keyId, systemId: c.systemId, requestId: c.requestId, toolName: c.toolName,
       argumentsSha256: digest, arguments: c.keepArguments ? c.arguments.slice(0, 20_000) : null, rule: c.rule, reason: c.reason,
       createdAt: new Date(now).toISOString(), expiresAt: new Date(now + this.opts.expiryMs).toISOString(), decidedAt: null, decidedBy: null, note: null,
     };

@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { monotonicFactory } from 'ulid';
 import { emptySession, type ToolSessionState } from '../guard/index.ts';
 import type { GatewayDecision, GatewayKeyRecord } from '../store/index.ts';
 import { fromMessagesResponse, MessagesStreamTranslator, promptToChat, toMessagesRequest } from './anthropic.ts';
@@ -12,6 +11,7 @@ import type { GatewayConfig } from './config.ts';
 import type { Confirmations } from './confirmations.ts';
 import type { DecisionLog } from './decisions.ts';
 import { authError, errorResponse, GatewayError, invalidRequest, notFoundError, rateLimited, tooLarge } from './errors.ts';
+import { fastId } from './ids.ts';
 import { chatChunkToCompletion, chatToCompletion, isBlocking, replyChunks, replyCompletion, scanChatInput, scanPrompt, type InputScan } from './input.ts';
 import type { KeyCache } from './keys.ts';
 import { filterResponse, StreamFilter, type ScanSummary, type ToolCallIn, type ToolGate } from './output.ts';
@@ -19,7 +19,6 @@ import type { CompiledPolicy } from './policies.ts';
 import type { SystemStats } from './stats.ts';
 import type { Upstream } from './upstream.ts';
 
-const ulid = monotonicFactory();
 type Json = any;
 export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
@@ -72,7 +71,7 @@ export function proxyApp(d: ProxyDeps): Hono {
     const upstream = d.upstream(key.upstream);
     if (!upstream) throw new GatewayError(503, 'server_error', 'upstream_not_configured', `upstream ${key.upstream} of this key is not configured`);
     d.stats.request(key.systemId, policy.name, policy.piiMasking);
-    return { id: `req_${ulid().toLowerCase()}`, key, policy, upstream, session: c.req.header('x-zongheng-session') ?? '' };
+    return { id: fastId('req'), key, policy, upstream, session: c.req.header('x-zongheng-session') ?? '' };
   }
 
   async function readBody(c: Context): Promise<Json> {
@@ -91,7 +90,7 @@ export function proxyApp(d: ProxyDeps): Hono {
 
   function decide(r: Req, direction: GatewayDecision['direction'], s: Pick<ScanSummary, 'action' | 'categories' | 'scanners' | 'guardMs'>, text: string, upstreamMs: number | null): void {
     d.decisions.record({
-      id: `dec_${ulid().toLowerCase()}`, at: new Date().toISOString(), requestId: r.id, keyId: r.key.id, systemId: r.key.systemId,
+      id: fastId('dec'), at: new Date().toISOString(), requestId: r.id, keyId: r.key.id, systemId: r.key.systemId,
       policy: `${r.policy.name}@${r.policy.revision}`, upstream: r.upstream.name, direction, action: s.action, categories: s.categories,
       contentSha256: sha256(text), scanners: s.scanners.map((x) => ({ name: x.name, action: x.action, ms: Math.round(x.ms * 1000) / 1000 })),
       guardMs: Math.round(s.guardMs * 1000) / 1000, upstreamMs: upstreamMs === null ? null : Math.round(upstreamMs * 10) / 10,
