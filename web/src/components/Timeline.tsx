@@ -5,7 +5,7 @@ import type { Revision } from '../lib/types.ts';
 
 const NOISE = new Set(['revision', 'updatedAt', 'updatedBy', 'createdAt', 'createdBy', 'id']);
 const FIELD_LABELS: Record<string, MessageKey> = {
-  title: 'common.title', status: 'risk.status', priority: 'risk.priority', score: 'risk.score', likelihood: 'risk.likelihood', impact: 'risk.impact',
+  title: 'common.title', status: 'risk.status', priority: 'risk.priority', score: 'risk.score', likelihood: 'dash.likelihood', impact: 'dash.impact',
   analysis: 'risk.analysis', evaluation: 'risk.evaluation', treatment: 'risk.treatment', residual: 'risk.residual', nextReviewAt: 'risk.nextReview',
   taxonomyIds: 'risk.taxonomies', needsReassessment: 'risk.needsReassessment', acceptable: 'risk.acceptable', description: 'risk.description',
   source: 'risk.source', systemId: 'common.system', owner: 'common.owner', reason: 'common.reason', name: 'sys.name', domain: 'sys.domain',
@@ -27,6 +27,9 @@ export function formatValue(v: unknown, i18n: I18n, field = ''): string {
   if (typeof v === 'string') {
     if (field === 'priority' || field === 'grade') return e(field === 'grade' ? 'grade' : 'priority', v);
     if (field === 'status') return e('riskStatus', v);
+    if (field === 'source') return e('riskSource', v);
+    if (field === 'domain') return e('domain', v);
+    if (field === 'population') return e('population', v);
     if (/^\d{4}-\d{2}-\d{2}T/.test(v)) return date(v, true);
     return v;
   }
@@ -54,7 +57,7 @@ export function Timeline({ items, renderExtra }: { items: Revision[]; renderExtr
   return (
     <ol className="timeline" data-testid="history">
       {ordered.map((r) => {
-        const fields = Object.keys(r.changes).filter((k) => !NOISE.has(k) && (r.action !== 'create' || CREATE_FIELDS.includes(k)));
+        const fields = Object.keys(r.changes).filter((k) => !NOISE.has(k) && (r.action !== 'create' || (CREATE_FIELDS.includes(k) && r.changes[k]!.to != null)));
         return (
           <li key={r.revision} className="tl-item">
             <div className="tl-head">

@@ -62,7 +62,7 @@ export function Audit() {
       <div className="filters" role="search">
         <div className="filter">
           <label htmlFor="audit-type">{t('audit.entityType')}</label>
-          <select id="audit-type" value={q.entityType ?? ''} onChange={(ev) => setQ({ entityType: ev.target.value, before: undefined }, { replace: true })}>
+          <select id="audit-type" value={q.entityType ?? ''} onChange={(ev) => setQ({ entityType: ev.target.value, before: undefined })}>
             <option value="">{t('common.all')}</option>
             {ENTITY_TYPES.map((x) => (
               <option key={x} value={x}>

@@ -21,7 +21,8 @@ export function Controls() {
   const [open, setOpen] = useState<Control | null>(null);
   const coverage = useApi((s) => api.get<{ items: Coverage[] }>('/api/controls/coverage', q.systemId ? { systemId: q.systemId } : {}, s), [q.systemId]);
   const frameworks = coverage.data?.items ?? [];
-  const framework = q.framework && frameworks.some((f) => f.framework === q.framework) ? q.framework : frameworks[0]?.framework;
+  // Without a choice in the URL, open the framework with the most controls.
+  const framework = q.framework && frameworks.some((f) => f.framework === q.framework) ? q.framework : [...frameworks].sort((a, b) => b.total - a.total)[0]?.framework;
 
   // Columns: one system (when filtered) or a page of systems; each column's controls in this framework.
   const matrix = useApi(

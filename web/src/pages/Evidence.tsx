@@ -22,7 +22,7 @@ export function EvidenceList() {
   const [q, setQ] = useQueryState();
   const offset = Number(q.offset ?? 0) || 0;
   const list = useApi((s) => api.get<{ items: Evidence[] }>('/api/evidence', { systemId: q.systemId, kind: q.kind, producer: q.producer, limit: LIMIT, offset }, s), [q.systemId, q.kind, q.producer, offset]);
-  const set = (patch: Record<string, string>) => setQ({ ...patch, offset: undefined }, { replace: true });
+  const set = (patch: Record<string, string>) => setQ({ ...patch, offset: undefined });
   const filtered = !!(q.systemId || q.kind || q.producer);
   return (
     <>
@@ -142,7 +142,7 @@ export function EvidenceDetail({ id }: { id: string }) {
         <KeyValues
           rows={[
             [t('ev.producedAt'), <DateText key="p" iso={x.producedAt} withTime />],
-            [t('ev.recordedBy'), `${x.recordedBy} · ${new Date(x.recordedAt).toISOString()}`],
+            [t('ev.recordedBy'), <span key="r">{x.recordedBy} · <DateText iso={x.recordedAt} withTime /></span>],
             [t('ev.hash'), <code key="h" className="hash">{x.contentHash}</code>],
             [t('ev.details'), x.detailsUrl ? <a key="d" href={x.detailsUrl} rel="noreferrer noopener">{x.detailsUrl}</a> : null],
           ]}

@@ -18,7 +18,7 @@ export function Incidents() {
     <>
       <PageHeader title={t('inc.title')} />
       <div className="filters" role="search">
-        <EnumFilter label={t('common.status')} group="incidentStatus" value={q.status ?? ''} onChange={(v) => setQ({ status: v, offset: undefined }, { replace: true })} />
+        <EnumFilter label={t('common.status')} group="incidentStatus" value={q.status ?? ''} onChange={(v) => setQ({ status: v, offset: undefined })} />
       </div>
       <Busy on={list.loading && !!list.data} />
       {list.error ? (

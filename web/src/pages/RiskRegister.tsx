@@ -54,7 +54,8 @@ export function RiskRegister() {
     [key],
   );
   useEffect(() => setScanned(0), [key]);
-  const set = (patch: Record<string, string | undefined>) => setQ({ ...patch, offset: undefined }, { replace: true });
+  // Choices push a history entry (Back undoes a filter); typing in the search box replaces it.
+  const set = (patch: Record<string, string | undefined>, replace = false) => setQ({ ...patch, offset: undefined }, { replace });
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== '') || !!q.cell;
   const [l, i] = (q.cell ?? '').split('-');
 
@@ -70,7 +71,7 @@ export function RiskRegister() {
     <>
       <PageHeader title={t('risk.title')} actions={<Link className="button primary" to={`/risks/new${q.systemId ? `?systemId=${q.systemId}` : ''}`}>{t('risk.new')}</Link>} />
       <div className="filters" role="search" data-testid="risk-filters">
-        <SearchBox label={t('common.search')} placeholder={t('risk.searchPlaceholder')} value={q.q ?? ''} onChange={(v) => set({ q: v })} testId="risk-search" />
+        <SearchBox label={t('common.search')} placeholder={t('risk.searchPlaceholder')} value={q.q ?? ''} onChange={(v) => set({ q: v }, true)} testId="risk-search" />
         <EnumFilter label={t('risk.priority')} group="priority" value={q.priority ?? ''} onChange={(v) => set({ priority: v })} testId="filter-priority" />
         <EnumFilter label={t('risk.status')} group="riskStatus" value={q.status ?? ''} onChange={(v) => set({ status: v })} testId="filter-status" />
         <EnumFilter label={t('risk.source')} group="riskSource" value={q.source ?? ''} onChange={(v) => set({ source: v })} />

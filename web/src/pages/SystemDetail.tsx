@@ -129,8 +129,9 @@ export function SystemDetail({ id }: { id: string }) {
               <tr>
                 <th scope="col">{t('sys.obligations')}</th>
                 <th scope="col">{t('sys.framework')}</th>
-                <th scope="col">{t('sys.because')}</th>
-                <th scope="col">{t('sys.rule')}</th>
+                <th scope="col">
+                  {t('sys.because')} · {t('sys.rule')}
+                </th>
                 <th scope="col">{t('sys.controls')}</th>
               </tr>
             </thead>
@@ -139,9 +140,8 @@ export function SystemDetail({ id }: { id: string }) {
                 <tr key={o.id}>
                   <td>{pick(o.title)}</td>
                   <td>{o.framework}</td>
-                  <td className="because">{pick(o.reason.because)}</td>
-                  <td>
-                    <code className="rule">{o.reason.ruleId}</code>
+                  <td className="because">
+                    {pick(o.reason.because)} <code className="rule">{o.reason.ruleId}</code>
                   </td>
                   <td className="ids">{o.controlIds.join(', ')}</td>
                 </tr>

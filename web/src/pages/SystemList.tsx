@@ -21,13 +21,14 @@ export function SystemList() {
     [filters.domain, filters.grade, filters.population, filters.q, q.cursor],
   );
   const filtered = !!(filters.domain || filters.grade || filters.population || filters.q);
-  const set = (patch: Record<string, string>) => setQ({ ...patch, cursor: undefined }, { replace: true });
+  // Choices push a history entry (Back undoes a filter); typing in the search box replaces it.
+  const set = (patch: Record<string, string>, replace = false) => setQ({ ...patch, cursor: undefined }, { replace });
 
   return (
     <>
       <PageHeader title={t('sys.title')} actions={<Link className="button primary" to="/systems/new">{t('sys.new')}</Link>} />
       <div className="filters" role="search">
-        <SearchBox label={t('common.search')} placeholder={t('sys.searchPlaceholder')} value={filters.q} onChange={(v) => set({ q: v })} />
+        <SearchBox label={t('common.search')} placeholder={t('sys.searchPlaceholder')} value={filters.q} onChange={(v) => set({ q: v }, true)} />
         <EnumFilter label={t('sys.domain')} group="domain" value={filters.domain} onChange={(v) => set({ domain: v })} />
         <EnumFilter label={t('sys.grade')} group="grade" value={filters.grade} onChange={(v) => set({ grade: v })} />
         <EnumFilter label={t('sys.population')} group="population" value={filters.population} onChange={(v) => set({ population: v })} />
