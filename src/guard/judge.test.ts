@@ -56,9 +56,7 @@ test('llama-guard, qwen3guard and shieldgemma verdicts map to actions and taxono
 
 test('a slow judge times out and fails open or closed as configured', async () => {
   const open = createGuard(policy('slow', 'llama-guard', ', timeoutMs: 200, failMode: open'));
-  const t0 = performance.now();
   const r1 = await open.checkAsync({ text: 'anything', direction: 'input' });
-  assert.ok(performance.now() - t0 < 1200);
   assert.equal(r1.action, 'allow');
   assert.match(r1.scanners[0]!.error ?? '', /timed out after 200 ms/);
   const closed = createGuard(policy('slow', 'llama-guard', ', timeoutMs: 200, failMode: closed'));
