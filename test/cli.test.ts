@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openDb } from '../src/store/db.ts';
+import { startServer, type RunningServer } from '../src/server/start.ts';
 import { testConfig } from './helpers.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'zongheng');
@@ -19,20 +20,29 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-/** The `zongheng` command on the local store (no server running): the CLI goes through the API in-process. */
+/**
+ * The `zongheng` command. While a server runs on the data dir the CLI talks to it over HTTP with the
+ * admin token; with none running it serves itself in-process on the store (export/import and the
+ * audit check below run that way).
+ */
 describe('zongheng CLI', () => {
   let env: Record<string, string>;
   let cleanup: () => Promise<void>;
   let dataDir: string;
   let databaseUrl: string | undefined;
+  let server: RunningServer | undefined;
   before(async () => {
     const t = await testConfig();
     cleanup = t.cleanup;
     dataDir = t.config.dataDir;
     databaseUrl = t.config.databaseUrl;
     env = { ZONGHENG_DATA_DIR: dataDir, ZONGHENG_LOG_LEVEL: 'silent', ...(databaseUrl ? { ZONGHENG_DATABASE_URL: databaseUrl } : {}) };
+    server = await startServer(t.config, { quiet: true });
   });
-  after(async () => cleanup?.());
+  after(async () => {
+    await server?.stop();
+    await cleanup?.();
+  });
 
   let systemId = '';
   it('adds and lists systems, with --json on read commands', async () => {
@@ -72,6 +82,8 @@ describe('zongheng CLI', () => {
   });
 
   it('exports and imports the whole database exactly, and refuses a corrupted export whole', async () => {
+    await server!.stop(); // from here on the CLI works on the store in-process
+    server = undefined;
     const out = join(dataDir, 'export.jsonl');
     const ex = await run(['export', '--out', out], env);
     assert.equal(ex.code, 0, ex.stderr);
