@@ -2,6 +2,7 @@
 // check the input, forward to the key's upstream, check the output (whole or streamed), and
 // record every decision asynchronously. Errors use OpenAI's shape.
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { emptySession, type ToolSessionState } from '../guard/index.ts';
@@ -77,10 +78,26 @@ export function proxyApp(d: ProxyDeps): Hono {
   async function readBody(c: Context): Promise<Json> {
     const limit = d.config().limits.maxRequestBytes;
     if (Number(c.req.header('content-length') ?? 0) > limit) throw tooLarge(limit);
-    const buf = await c.req.arrayBuffer();
-    if (buf.byteLength > limit) throw tooLarge(limit);
+    // On the node server, read the IncomingMessage directly: the web Request body path (blob and
+    // stream wrappers) cost more than the guard checks. app.request() callers take the web path.
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    let text: string;
+    if (incoming && typeof incoming.on === 'function' && !incoming.readableEnded) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of incoming as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > limit) throw tooLarge(limit);
+        chunks.push(chunk);
+      }
+      text = Buffer.concat(chunks).toString('utf8');
+    } else {
+      const buf = await c.req.arrayBuffer();
+      if (buf.byteLength > limit) throw tooLarge(limit);
+      text = new TextDecoder().decode(buf);
+    }
     try {
-      const v = JSON.parse(new TextDecoder().decode(buf));
+      const v = JSON.parse(text);
       if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not an object');
       return v;
     } catch (e) {

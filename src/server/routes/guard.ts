@@ -17,7 +17,7 @@ import type { AddRoute } from '../route.ts';
  */
 export function guardRoutes(add: AddRoute, gov: Governance, app: Hono, running?: Gateway): void {
   const gw = (): Promise<Gateway> => (running ? Promise.resolve(running) : gatewayFor(gov));
-  if (running) app.route('/v1', running.app);
+  if (running?.config.enabled) app.route('/v1', running.app);
 
   add({
     method: 'post', path: '/api/guard/check', tag: 'guard', permission: 'read',
