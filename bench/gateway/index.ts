@@ -27,12 +27,30 @@ const DATABASE_URL = dbIdx >= 0 ? args[dbIdx + 1] : undefined;
 const BODY = JSON.stringify({ model: 'instant', messages: [{ role: 'user', content: 'Hello, can you summarise the quarterly report for me in three bullet points?' }] });
 
 function child(argv: string[]): Promise<{ proc: ChildProcess; info: any }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'serve.ts'), ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'serve.ts'), ...argv], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! });
     rl.once('line', (l) => resolve({ proc, info: JSON.parse(l) }));
     proc.once('exit', (c) => reject(new Error(`bench child ${argv[0]} exited with ${c}`)));
   });
+}
+
+/** CPU microseconds (user + system) a child has used so far. */
+function cpuOf(proc: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    proc.once('message', (m: any) => resolve(m.cpu.user + m.cpu.system));
+    proc.send('cpu');
+  });
+}
+
+/** Runs `fn` and returns its result with the CPU time each child spent per completed request. */
+async function withCpu<T extends { requests?: number }>(procs: Record<string, ChildProcess>, fn: () => Promise<T>, count: (r: T) => number) {
+  const before = Object.fromEntries(await Promise.all(Object.entries(procs).map(async ([k, p]) => [k, await cpuOf(p)] as const)));
+  const r = await fn();
+  const n = Math.max(1, count(r));
+  const cpuUsPerRequest: Record<string, number> = {};
+  for (const [k, p] of Object.entries(procs)) cpuUsPerRequest[k] = Math.round((((await cpuOf(p)) - before[k]!) / n) * 10) / 10;
+  return { ...r, cpuUsPerRequest };
 }
 
 function pct(sorted: number[], p: number): number {
@@ -102,12 +120,16 @@ try {
   const direct = `${up.info.url}/v1/chat/completions`;
   const through = `${gw.info.url}/v1/chat/completions`;
   const auth = { authorization: `Bearer ${gw.info.key}` };
-  const pDirect = await paced(direct, {}, SECONDS, RATE);
-  const pGateway = await paced(through, auth, SECONDS, RATE);
+  const procs = { upstream: up.proc, gateway: gw.proc };
+  const pDirect = await withCpu(procs, () => paced(direct, {}, SECONDS, RATE), (r) => r.requests);
+  const pGateway = await withCpu(procs, () => paced(through, auth, SECONDS, RATE), (r) => r.requests);
   const cDirect = summary(await cannon(direct, {}, { rate: RATE, seconds: SECONDS, connections: 20 }));
   const cGateway = summary(await cannon(through, auth, { rate: RATE, seconds: SECONDS, connections: 20 }));
   const maxDirect = summary(await cannon(direct, {}, { seconds: SECONDS, connections: 50 }));
-  const maxGateway = summary(await cannon(through, auth, { seconds: SECONDS, connections: 50 }));
+  const maxGateway = await withCpu(procs, async () => { const r = await cannon(through, auth, { seconds: SECONDS, connections: 50 }); return { ...summary(r), requests: r.requests.total as number }; }, (r) => r.requests);
+  // One core's worth of gateway CPU divided by the CPU one request costs: the throughput a
+  // dedicated core would give, independent of the other processes on this machine.
+  const gatewayRpsPerCore = Math.round(1e6 / maxGateway.cpuUsPerRequest.gateway!);
   const out = {
     benchmark: 'gateway',
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
@@ -118,7 +140,7 @@ try {
       addedMs: { p50: r3(pGateway.p50 - pDirect.p50), p90: r3(pGateway.p90 - pDirect.p90), p99: r3(pGateway.p99 - pDirect.p99) },
       autocannon: { direct: cDirect, gateway: cGateway, addedP99Ms: cGateway.p99 - cDirect.p99 },
     },
-    maxThroughput: { direct: maxDirect, gateway: maxGateway },
+    maxThroughput: { direct: maxDirect, gateway: maxGateway, gatewayRpsPerCore },
     store: DATABASE_URL ? 'postgres' : 'pglite (embedded, in the gateway process)',
     targetAddedP99Ms: 2,
   };

@@ -7,6 +7,11 @@ import { startScriptedUpstream } from '../../src/gateway/testing/upstream.ts';
 import { TEST_SYSTEM } from '../../src/gateway/testing/harness.ts';
 
 const [mode, upstreamUrl, dataDir, databaseUrl] = process.argv.slice(2);
+// The parent asks for this process's CPU time (IPC) to compute CPU per request, which unlike
+// throughput does not depend on what else the machine is running.
+process.on('message', (m) => {
+  if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+});
 if (mode === 'upstream') {
   const up = await startScriptedUpstream({ record: false });
   process.stdout.write(JSON.stringify({ url: up.url }) + '\n');
