@@ -37,7 +37,7 @@ describe('gateway operations', () => {
   let strict: OpenAI;
   before(async () => {
     s = await startGatewayTestServer(testConfig, (url) => ({
-      upstreams: { mock: { type: 'openai', baseUrl: `${url}/v1`, apiKeyEnv: UPSTREAM_KEY_ENV, timeoutMs: 5000 } },
+      upstreams: { mock: { type: 'openai', baseUrl: `${url}/v1`, apiKeyEnv: UPSTREAM_KEY_ENV, timeoutMs: 5000, streamIdleMs: 300 } },
       policies: { strict: { yaml: STRICT_POLICY } },
       decisions: { flushMs: 20, batchSize: 16, retryMs: 100, insertTimeoutMs: 1000 },
       evidence: { intervalMs: 0 },
@@ -69,6 +69,7 @@ describe('gateway operations', () => {
   it('drops a denied tool call (streaming) and a tool the policy denies outright', async () => {
     const st = strict.chat.completions.create({ model: 'tool:shell', stream: true, messages: [{ role: 'user', content: 'rm -rf /' }] });
     const c = await pending();
+    await sleep(500); // longer than the upstream's streamIdleMs: holding a call is not an idle upstream
     assert.equal((await s.api('POST', `/api/gateway/confirmations/${c.id}/deny`, {})).status, 200);
     let text = '';
     let tools = 0;
@@ -78,6 +79,14 @@ describe('gateway operations', () => {
     }
     assert.equal(tools, 0);
     assert.match(text, /denied by a reviewer/);
+    // A client that goes away mid-stream is not an upstream failure.
+    const ac = new AbortController();
+    const res = await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', signal: ac.signal, headers: { authorization: `Bearer ${strict.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'slow:60', stream: true, messages: [{ role: 'user', content: 'x' }] }) });
+    await res.body!.getReader().read();
+    ac.abort();
+    await sleep(300);
+    const circuit = (await s.api('GET', '/api/gateway/upstreams')).body.items.find((u: any) => u.name === 'mock').circuit;
+    assert.equal(circuit.consecutiveFailures, 0);
     const r = await strict.chat.completions.create({ model: 'tool:rm_tree', messages: [{ role: 'user', content: '/' }] });
     assert.equal(r.choices[0]!.message.tool_calls, undefined);
     assert.match(r.choices[0]!.message.content!, /blocked by policy strict/);

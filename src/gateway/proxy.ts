@@ -231,7 +231,10 @@ export function proxyApp(d: ProxyDeps): Hono {
     const filter = new StreamFilter(octx);
     const translator = anthropic ? new MessagesStreamTranslator() : undefined;
     return sse(r, async (send, signal) => {
-      signal.onCancel = () => reply.body.destroy();
+      signal.onCancel = () => {
+        reply.cancelled = true;
+        reply.body.destroy();
+      };
       try {
         outer: for await (const ev of up.events(reply)) {
           if (signal.cancelled) break;
@@ -254,7 +257,10 @@ export function proxyApp(d: ProxyDeps): Hono {
         if (e instanceof GatewayError && e.type === 'upstream_error') d.stats.upstreamError(r.key.systemId);
         throw e;
       } finally {
-        if (filter.blocked || signal.cancelled) reply.body.destroy();
+        if (filter.blocked || signal.cancelled) {
+          reply.cancelled = true;
+          reply.body.destroy();
+        }
         decide(r, 'output', filter.summary, filter.text, performance.now() - started);
       }
     });

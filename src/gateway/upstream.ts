@@ -53,6 +53,8 @@ export interface UpstreamReply {
   body: IncomingMessage;
   /** Milliseconds to response headers. */
   ms: number;
+  /** Set by the gateway before it drops the body on purpose (client gone, output blocked). */
+  cancelled?: boolean;
 }
 
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 256 }), https: new https.Agent({ keepAlive: true, maxSockets: 256 }) };
@@ -198,7 +200,11 @@ export class Upstream {
     return new GatewayError(reply.status, parsed?.error?.type ?? 'invalid_request_error', parsed?.error?.code ?? null, `upstream ${this.name}: ${msg}`);
   }
 
-  /** Server-sent events of a streamed response; the idle timeout resets on every chunk. */
+  /**
+   * Server-sent events of a streamed response. The idle timeout runs only while waiting for the
+   * upstream (not while the consumer holds an event, e.g. during a tool-call confirmation). A body
+   * the gateway itself cancelled (`reply.cancelled`, the client went away) is not a failure.
+   */
   async *events(reply: UpstreamReply): AsyncGenerator<{ event?: string; data: string }> {
     const body = reply.body;
     let timer: NodeJS.Timeout | undefined;
@@ -212,15 +218,18 @@ export class Upstream {
     };
     let aborted = false;
     body.once('aborted', () => (aborted = true));
-    arm();
     let buf = '';
     let event: string | undefined;
     let data: string[] = [];
     const decoder = new TextDecoder();
+    const iterator = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     try {
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+      for (;;) {
         arm();
-        buf += decoder.decode(chunk, { stream: true });
+        const next = await iterator.next();
+        clearTimeout(timer);
+        if (next.done) break;
+        buf += decoder.decode(next.value, { stream: true });
         let nl: number;
         while ((nl = buf.indexOf('\n')) >= 0) {
           const line = buf.slice(0, nl).replace(/\r$/, '');
@@ -233,9 +242,10 @@ export class Upstream {
           else if (line.startsWith('event:')) event = line.slice(6).trim();
         }
       }
-      if (aborted) throw new Error('aborted');
+      if (aborted && !reply.cancelled) throw new Error('aborted');
       if (data.length) yield { ...(event ? { event } : {}), data: data.join('\n') };
     } catch (e) {
+      if (reply.cancelled) return;
       this.circuit.failure();
       if (idle) throw upstreamError(this.name, 'timeout', `stream idle for more than ${this.spec.streamIdleMs} ms`);
       throw upstreamError(this.name, 'reset', `stream interrupted (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
