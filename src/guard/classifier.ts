@@ -14,17 +14,31 @@ export interface ModelHeadFile {
   bits: number;
 }
 
+/** One linear model of the ensemble; it "fires" when bias + value·Σw + offset ≥ 0, where
+ * offset = −logit(its own calibrated threshold). */
+export interface ModelMember extends ModelHeadFile {
+  name: string;
+  features: FeatureConfig;
+  bias: number;
+  offset: number;
+  /** When set, the member's logit is lowered by `gatePenalty` (default: it cannot fire at all)
+   * unless the text has a concept of this kind (e.g. `harm`). */
+  gate?: string;
+  gatePenalty?: number;
+}
+
 export interface ModelFile {
   name: string;
   version: string;
   description: string;
-  features: FeatureConfig;
-  main: ModelHeadFile & { bias: number };
-  /** Optional multi-class head over harm categories (softmax). */
-  categoryHead?: ModelHeadFile & { bias: number[]; classes: { id: string; taxonomy: string[] }[] };
-  /** Decision threshold calibrated on validation data (see metrics). */
+  /** Members are combined by maximum of their offset logits: the model fires when any member
+   * fires (an OR ensemble of a surface n-gram model and a concept model). */
+  members: ModelMember[];
+  /** Optional multi-class head over harm categories (softmax) on member `member`'s features. */
+  categoryHead?: ModelHeadFile & { member: number; bias: number[]; classes: { id: string; taxonomy: string[] }[] };
+  /** Decision threshold on the combined score (0.5 = any member at its own threshold). */
   threshold: number;
-  /** Taxonomy ids reported when the main head fires. */
+  /** Taxonomy ids reported when the model fires. */
   taxonomy: string[];
   /** Long texts are also scored in windows of this many characters (max of window scores). */
   window?: { size: number; stride: number };
@@ -37,6 +51,8 @@ export interface Prediction {
   categories: string[];
   /** Best category class id, when the model has a category head. */
   label?: string;
+  /** Each member's own probability after its calibration offset (0.5 = at its threshold). */
+  members?: number[];
 }
 
 function sigmoid(z: number): number {
@@ -53,12 +69,13 @@ function loadWeights(dir: string, h: ModelHeadFile, rows: number): Float32Array 
   return w;
 }
 
+interface LoadedMember { m: ModelMember; fz: Featurizer; w: Float32Array }
+
 export class Classifier {
   readonly name: string;
   readonly threshold: number;
   readonly meta: ModelFile;
-  private readonly fz: Featurizer;
-  private readonly w: Float32Array;
+  private readonly members: LoadedMember[];
   private readonly cw?: Float32Array;
   private readonly cmask: number;
   private readonly cdim: number;
@@ -67,25 +84,42 @@ export class Classifier {
     this.meta = meta;
     this.name = meta.name;
     this.threshold = meta.threshold;
-    this.fz = new Featurizer(meta.features);
-    if (meta.main.bits !== meta.features.bits) throw new Error('model main head bits must equal feature bits');
-    this.w = loadWeights(dir, meta.main, 1);
+    this.members = meta.members.map((m) => {
+      if (m.bits !== m.features.bits) throw new Error(`model ${meta.name}: member ${m.name} bits must equal its feature bits`);
+      return { m, fz: new Featurizer(m.features), w: loadWeights(dir, m, 1) };
+    });
     this.cdim = meta.categoryHead ? 1 << meta.categoryHead.bits : 0;
     this.cmask = this.cdim - 1;
     if (meta.categoryHead) this.cw = loadWeights(dir, meta.categoryHead, meta.categoryHead.classes.length);
   }
 
-  /** Raw probability of the positive class for a normalised text (no windows). */
-  scoreVec(v: SparseVec): number {
+  private static logit(lm: LoadedMember, v: SparseVec): number {
     let z = 0;
-    const w = this.w;
+    const w = lm.w;
     for (let k = 0; k < v.n; k++) z += w[v.idx[k]!]!;
-    return sigmoid(this.meta.main.bias + z * v.value);
+    return lm.m.bias + z * v.value + lm.m.offset;
   }
 
-  private category(v: SparseVec): { id: string; taxonomy: string[] } | undefined {
+  /** Combined score and the feature vector of the category member. */
+  private scoreText(t: string): { score: number; vec?: SparseVec; members: number[] } {
+    let best = -Infinity;
+    let vec: SparseVec | undefined;
+    const members: number[] = [];
+    const ci = this.meta.categoryHead?.member ?? -1;
+    for (let i = 0; i < this.members.length; i++) {
+      const lm = this.members[i]!;
+      const v = lm.fz.extract(t);
+      if (i === ci) vec = v;
+      const z = Classifier.logit(lm, v) - (lm.m.gate && !lm.fz.lastHasKind(lm.m.gate) ? lm.m.gatePenalty ?? Infinity : 0);
+      members.push(sigmoid(z));
+      if (z > best) best = z;
+    }
+    return { score: best === -Infinity ? 0 : sigmoid(best), members, ...(vec ? { vec } : {}) };
+  }
+
+  private category(v: SparseVec | undefined): { id: string; taxonomy: string[] } | undefined {
     const head = this.meta.categoryHead;
-    if (!head || !this.cw) return undefined;
+    if (!head || !this.cw || !v) return undefined;
     let best = -Infinity, bi = 0;
     for (let c = 0; c < head.classes.length; c++) {
       let z = 0;
@@ -99,22 +133,19 @@ export class Classifier {
 
   /** Score a NORMALISED text (the guard passes its shared normalised view). */
   predict(normText: string): Prediction {
-    const v = this.fz.extract(normText);
-    let score = this.scoreVec(v);
-    let bestVec = v;
+    let r = this.scoreText(normText);
     const win = this.meta.window;
     if (win && normText.length > win.size + win.stride) {
       for (let s = 0; s < normText.length; s += win.stride) {
-        const wv = this.fz.extract(normText.slice(s, s + win.size));
-        const ws = this.scoreVec(wv);
-        if (ws > score) { score = ws; bestVec = wv; }
+        const wr = this.scoreText(normText.slice(s, s + win.size));
+        if (wr.score > r.score) r = wr;
         if (s + win.size >= normText.length) break;
       }
     }
-    const cat = score >= this.threshold ? this.category(bestVec) : undefined;
+    const cat = r.score >= this.threshold ? this.category(r.vec) : undefined;
     const categories = [...this.meta.taxonomy];
     if (cat) for (const t of cat.taxonomy) if (!categories.includes(t)) categories.push(t);
-    return { score, categories, ...(cat ? { label: cat.id } : {}) };
+    return { score: r.score, categories, members: r.members, ...(cat ? { label: cat.id } : {}) };
   }
 
   /** Convenience for raw text: normalise, then predict. */

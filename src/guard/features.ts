@@ -10,18 +10,31 @@ import { readTsv } from './data.ts';
 export interface FeatureConfig {
   /** log2 of the hashed feature space. */
   bits: number;
+  /** Surface features: words, word bigrams, character and CJK n-grams, punctuation, shape. */
+  ngrams: boolean;
   cjkMax: number; // longest CJK n-gram
   charMin: number;
   charMax: number;
   concepts: boolean;
+  /** Pairs of co-occurring concepts (e.g. how-to ∧ explosive). */
+  conceptPairs: boolean;
+  /** Blank out request-frame words (data/guard/frames.tsv) before the surface features. */
+  maskFrames?: boolean;
+  /** Skip punctuation n-grams and shape buckets (style cues that differ between datasets). */
+  noStyle?: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureConfig = { bits: 18, cjkMax: 3, charMin: 3, charMax: 5, concepts: true };
+/** Surface n-grams plus concepts. */
+export const DEFAULT_FEATURES: FeatureConfig = { bits: 18, ngrams: true, cjkMax: 3, charMin: 3, charMax: 5, concepts: true, conceptPairs: false };
+/** Concepts and concept pairs only: language-independent, generalises across datasets. */
+export const CONCEPT_FEATURES: FeatureConfig = { bits: 14, ngrams: false, cjkMax: 0, charMin: 0, charMax: 0, concepts: true, conceptPairs: true };
 
 // ---- concepts: data/guard/concepts.tsv (concept id, surface form)
 let conceptAc: AhoCorasick | undefined;
 let conceptIds: Int32Array = new Int32Array(0);
 let conceptBounds: Uint8Array = new Uint8Array(0);
+/** kind of each concept id: inj, harm or ctx (third column of concepts.tsv). */
+let conceptKinds: string[] = [];
 export let conceptNames: string[] = [];
 
 function loadConcepts(): void {
@@ -29,19 +42,50 @@ function loadConcepts(): void {
   const names = new Map<string, number>();
   const pats: string[] = [];
   const ids: number[] = [];
-  for (const [concept, form] of readTsv('concepts.tsv')) {
+  const kinds: string[] = [];
+  for (const [concept, form, kind] of readTsv('concepts.tsv')) {
     if (!concept || !form) continue;
     let id = names.get(concept);
-    if (id === undefined) { id = names.size; names.set(concept, id); }
+    if (id === undefined) { id = names.size; names.set(concept, id); kinds.push(kind ?? 'ctx'); }
     const p = normaliseTerm(form);
     if (!p) continue;
     pats.push(p);
     ids.push(id);
   }
   conceptNames = [...names.keys()];
+  conceptKinds = kinds;
   conceptIds = Int32Array.from(ids);
   conceptBounds = Uint8Array.from(pats, (p) => (isWord(p.charCodeAt(0)) ? 1 : 0) | (isWord(p.charCodeAt(p.length - 1)) ? 2 : 0));
   conceptAc = AhoCorasick.build(pats);
+}
+
+// ---- request frames: data/guard/frames.tsv
+let frameAc: AhoCorasick | undefined;
+let frameBounds: Uint8Array = new Uint8Array(0);
+function loadFrames(): void {
+  if (frameAc) return;
+  const pats = [...new Set(readTsv('frames.tsv').map((r) => normaliseTerm(r[0]!)).filter(Boolean))];
+  frameBounds = Uint8Array.from(pats, (p) => (isWord(p.charCodeAt(0)) ? 1 : 0) | (isWord(p.charCodeAt(p.length - 1)) ? 2 : 0));
+  frameAc = AhoCorasick.build(pats);
+}
+
+/** `t` with request-frame words replaced by spaces (same length). */
+export function maskFrames(t: string): string {
+  loadFrames();
+  const ac = frameAc!;
+  const m = ac.scan(t);
+  if (m === 0) return t;
+  const codes = new Uint16Array(t.length);
+  for (let i = 0; i < t.length; i++) codes[i] = t.charCodeAt(i);
+  for (let k = 0; k < m; k++) {
+    const p = ac.matchPattern(k);
+    const e = ac.matchEnd(k), s = e - ac.patternLength(p);
+    const b = frameBounds[p]!;
+    if ((b & 1) && s > 0 && isWord(t.charCodeAt(s - 1))) continue;
+    if ((b & 2) && e < t.length && isWord(t.charCodeAt(e))) continue;
+    codes.fill(0x20, s, e);
+  }
+  return new TextDecoder('utf-16le').decode(codes);
 }
 
 function isWord(c: number): boolean {
@@ -91,14 +135,16 @@ export class Featurizer {
   }
 
   /** Features of an already normalised text. The returned indices are a fresh copy. */
-  extract(t: string): SparseVec {
+  extract(text: string): SparseVec {
     this.n = 0;
+    this.present.length = 0;
+    const t = this.cfg.maskFrames ? maskFrames(text) : text;
     const len = t.length;
     const { cjkMax, charMin, charMax } = this.cfg;
     let prevWord = 0; // hash of previous word in the sentence, 0 = none
     let prevSym = -1;
     let words = 0, cjk = 0, syms = 0, digits = 0, lines = 0, oddTokens = 0;
-    let i = 0;
+    let i = this.cfg.ngrams ? 0 : len;
     while (i < len) {
       const c = t.charCodeAt(i);
       if (isWord(c)) {
@@ -155,8 +201,10 @@ export class Featurizer {
       if (c === 0x0a) lines++;
       if (!isSpaceLike(c)) {
         syms++;
-        this.add(mix(mix(FNV, 30), c));
-        if (prevSym >= 0) this.add(mix(mix(mix(FNV, 31), prevSym), c));
+        if (!this.cfg.noStyle) {
+          this.add(mix(mix(FNV, 30), c));
+          if (prevSym >= 0) this.add(mix(mix(mix(FNV, 31), prevSym), c));
+        }
         prevSym = c;
         if (c === 0x2e || c === 0x21 || c === 0x3f || c === 0x3b || c === 0x3002 || c === 0xff01 || c === 0xff1f) prevWord = 0;
       } else if (c === 0x0a) prevWord = 0;
@@ -164,26 +212,53 @@ export class Featurizer {
     }
     // shape buckets
     const total = Math.max(1, len);
+    if (this.cfg.ngrams && !this.cfg.noStyle) this.addShape(total, syms, lines, oddTokens, cjk, words, digits);
+    // concepts
+    if (this.cfg.concepts && conceptAc) this.addConcepts(text, text.length);
+    const out = this.idx.slice(0, this.n);
+    for (let k = 0; k < this.n; k++) this.seen[out[k]!] = 0;
+    return { idx: out, n: this.n, value: this.n ? 1 / Math.sqrt(this.n) : 0 };
+  }
+
+  private addShape(total: number, syms: number, lines: number, oddTokens: number, cjk: number, words: number, digits: number): void {
     this.add(mix(mix(FNV, 40), Math.min(15, Math.floor(Math.log2(total + 1)))));
     this.add(mix(mix(FNV, 41), Math.min(10, Math.floor((10 * syms) / total))));
     this.add(mix(mix(FNV, 42), Math.min(6, lines)));
     this.add(mix(mix(FNV, 43), Math.min(8, oddTokens)));
     this.add(mix(mix(FNV, 44), cjk > words ? 1 : 0));
     this.add(mix(mix(FNV, 45), Math.min(5, Math.floor((20 * digits) / total))));
-    // concepts
-    if (this.cfg.concepts && conceptAc) {
-      const m = conceptAc.scan(t);
-      for (let k = 0; k < m; k++) {
-        const p = conceptAc.matchPattern(k);
-        const e = conceptAc.matchEnd(k), s = e - conceptAc.patternLength(p);
-        const b = conceptBounds[p]!;
-        if ((b & 1) && s > 0 && isWord(t.charCodeAt(s - 1))) continue;
-        if ((b & 2) && e < len && isWord(t.charCodeAt(e)) && !(t.charCodeAt(e) === 0x73 && !(e + 1 < len && isWord(t.charCodeAt(e + 1))))) continue;
-        this.add(mix(mix(FNV, 50), conceptIds[p]!));
-      }
+  }
+
+  private readonly present: number[] = [];
+  /** Concept ids found by the last extract() (when concepts are on). */
+  get lastConcepts(): readonly number[] { return this.present; }
+  /** True when the last extract() found a concept of this kind (`harm`, `inj`, `ctx`). */
+  lastHasKind(kind: string): boolean {
+    for (const id of this.present) if (conceptKinds[id] === kind) return true;
+    return false;
+  }
+
+  private addConcepts(t: string, len: number): void {
+    const ac = conceptAc!;
+    const present = this.present;
+    present.length = 0;
+    const m = ac.scan(t);
+    for (let k = 0; k < m; k++) {
+      const p = ac.matchPattern(k);
+      const e = ac.matchEnd(k), s = e - ac.patternLength(p);
+      const b = conceptBounds[p]!;
+      if ((b & 1) && s > 0 && isWord(t.charCodeAt(s - 1))) continue;
+      if ((b & 2) && e < len && isWord(t.charCodeAt(e)) && !(t.charCodeAt(e) === 0x73 && !(e + 1 < len && isWord(t.charCodeAt(e + 1))))) continue;
+      const id = conceptIds[p]!;
+      if (!present.includes(id)) present.push(id);
     }
-    const out = this.idx.slice(0, this.n);
-    for (let k = 0; k < this.n; k++) this.seen[out[k]!] = 0;
-    return { idx: out, n: this.n, value: this.n ? 1 / Math.sqrt(this.n) : 0 };
+    for (const id of present) this.add(mix(mix(FNV, 50), id));
+    if (this.cfg.conceptPairs) {
+      present.sort((a, b) => a - b);
+      for (let a = 0; a < present.length; a++) {
+        for (let b = a + 1; b < present.length; b++) this.add(mix(mix(mix(FNV, 51), present[a]!), present[b]!));
+      }
+      this.add(mix(mix(FNV, 52), Math.min(8, present.length)));
+    }
   }
 }

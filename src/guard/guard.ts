@@ -9,7 +9,7 @@ import { parsePolicy, validatePolicy, type GuardPolicy, type ScannerConfig } fro
 import { ClassifierScanner, KeywordScanner, PiiScanner, RegexScanner, actionOf } from './scanners.ts';
 import { JudgeScanner, type FetchLike } from './judge.ts';
 import { evaluateToolCall, emptySession, type ToolCall, type ToolCallDecision, type ToolSessionState } from './agent.ts';
-import type { LexiconEntry } from './lexicon.ts';
+import type { CompiledLexicon, LexiconEntry } from './lexicon.ts';
 import type { Action, AsyncScanner, CheckInput, Direction, Finding, GuardResult, ScanContext, Scanner, ScannerResult } from './types.ts';
 import { ACTION_RANK } from './types.ts';
 import { StreamScanner, type StreamOptions } from './stream.ts';
@@ -64,12 +64,12 @@ export function applyMasks(text: string, findings: readonly Finding[]): string {
 
 type Pipeline = { sync: Scanner[]; judges: AsyncScanner[]; order: (Scanner | AsyncScanner)[] };
 
-function build(configs: readonly ScannerConfig[], opts: GuardOptions, lexCache: Map<string, LexiconEntry[]>): Pipeline {
+function build(configs: readonly ScannerConfig[], opts: GuardOptions, lexCache: Map<string, LexiconEntry[]>, compiledCache: Map<string, CompiledLexicon>): Pipeline {
   const p: Pipeline = { sync: [], judges: [], order: [] };
   for (const c of configs) {
     let s: Scanner | AsyncScanner;
     switch (c.type) {
-      case 'keyword': s = new KeywordScanner(c, { ...(opts.baseDir ? { baseDir: opts.baseDir } : {}), lexiconCache: lexCache }); break;
+      case 'keyword': s = new KeywordScanner(c, { ...(opts.baseDir ? { baseDir: opts.baseDir } : {}), lexiconCache: lexCache, compiledCache }); break;
       case 'pii': s = new PiiScanner(c); break;
       case 'regex': s = new RegexScanner(c); break;
       case 'classifier': s = new ClassifierScanner(c, opts.baseDir ? { baseDir: opts.baseDir } : {}); break;
@@ -88,7 +88,8 @@ class GuardImpl implements Guard {
   constructor(policy: GuardPolicy, private readonly opts: GuardOptions) {
     this.policy = policy;
     const cache = new Map<string, LexiconEntry[]>();
-    this.pipes = { input: build(policy.input, opts, cache), output: build(policy.output, opts, cache) };
+    const compiled = new Map<string, CompiledLexicon>();
+    this.pipes = { input: build(policy.input, opts, cache, compiled), output: build(policy.output, opts, cache, compiled) };
   }
 
   private runSync(ctx: Context, results: ScannerResult[], replies: Map<string, Scanner | AsyncScanner>): boolean {

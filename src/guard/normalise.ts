@@ -141,6 +141,7 @@ function isSpace(c: number): boolean {
 
 const utf16 = new TextDecoder('utf-16le');
 function toStr(codes: Uint16Array, n: number): string {
+  if (n < 64) return String.fromCharCode.apply(null, codes.subarray(0, n) as unknown as number[]);
   return utf16.decode(codes.subarray(0, n));
 }
 
@@ -164,6 +165,23 @@ function emit(r: string, n: number, i: number, w: number): number {
 
 /** Normalise `text`; see the file comment for the steps of each mode. */
 export function normalise(text: string, mode: NormaliseMode = 'full'): Normalised {
+  const m = run(text, mode);
+  if (m < 0) return { text, map: IDENTITY.subarray(0, text.length), ends: IDENTITY.subarray(1, text.length + 1) };
+  const src = mode === 'light' ? aCodes : bCodes;
+  const S = mode === 'light' ? aS : bS, E = mode === 'light' ? aE : bE;
+  return { text: toStr(src, m), map: S.slice(0, m), ends: E.slice(0, m) };
+}
+
+/** Only the normalised string (no offset map): for lexicon terms and training. */
+export function normaliseText(text: string, mode: NormaliseMode = 'full'): string {
+  const m = run(text, mode);
+  if (m < 0) return text;
+  return toStr(mode === 'light' ? aCodes : bCodes, m);
+}
+
+/** Runs the passes into the scratch buffers; returns the output length, or -1 when the light
+ * result is identical to the input. */
+function run(text: string, mode: NormaliseMode): number {
   const len = text.length;
   ensure(len * 3 + 16);
   const bmp = mode === 'full' ? fullBmp : lightBmp;
@@ -189,10 +207,7 @@ export function normalise(text: string, mode: NormaliseMode = 'full'): Normalise
     n = emit(r, n, i, 2);
     i += 2;
   }
-  if (mode === 'light') {
-    if (n === len && isIdentity(text, n)) return { text, map: IDENTITY.subarray(0, n), ends: IDENTITY.subarray(1, n + 1) };
-    return { text: toStr(aCodes, n), map: aS.slice(0, n), ends: aE.slice(0, n) };
-  }
+  if (mode === 'light') return n === len && isIdentity(text, n) ? -1 : n;
   // pass 2: separators, into b*
   let m = 0;
   let i = 0;
@@ -282,7 +297,7 @@ export function normalise(text: string, mode: NormaliseMode = 'full'): Normalise
     }
     s = e === s ? s + 1 : e;
   }
-  return { text: toStr(bCodes, m), map: bS.slice(0, m), ends: bE.slice(0, m) };
+  return m;
 }
 
 /** Original [start, end) of the normalised range [start, end). */
@@ -296,5 +311,5 @@ export function toOriginal(n: Normalised, start: number, end: number): [number, 
 
 /** Fold a lexicon term exactly as input text is folded (so both sides match). */
 export function normaliseTerm(term: string): string {
-  return normalise(term, 'full').text.trim();
+  return normaliseText(term, 'full').trim();
 }

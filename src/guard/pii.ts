@@ -49,6 +49,10 @@ function looksLikeCnId(d: string): boolean {
   return y >= 1900 && y <= 2100 && m >= 1 && m <= 12 && day >= 1 && day <= 31;
 }
 
+function isValidLuhn12(d: string): boolean {
+  return isValidLuhn(`0${d}`) && !/^(\d)\1+$/.test(d);
+}
+
 /** Luhn (mod 10) check on a digit string of 13–19 digits. */
 export function isValidLuhn(digits: string): boolean {
   if (!/^\d{13,19}$/.test(digits)) return false;
@@ -106,8 +110,12 @@ const RE = {
   cnId: /[1-9]\d{16}[\dXx](?![0-9A-Za-z])/g,
   cnMobile: /(?:(?:\+|00)86[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)/g,
   cnLandline: /(?:\(0\d{2,3}\)\s?|0\d{2,3}[\s-])\d{7,8}(?:-\d{1,5})?(?!\d)/g,
-  phoneIntl: /(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w-]|\.\d)/g,
+  phoneIntl: /(?:\+\d{1,3}[ \t.-]?)?(?:\(\d{1,4}\)[ \t.-]?)?\d{2,5}(?:[ \t.-]?\(0\)[ \t.-]?\d{1,4})?(?:[ \t.-]\d{2,5}){1,5}(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5})?(?![\w-]|\.\d)/g,
+  plainDigits: /\+?\d{10,13}(?!\d)/g,
+  phoneContext: /(?:phone|tel|telephone|mobile|cell|fax|call|desk|whatsapp|contact|number|电话|手机|座机|联系|致电|传真|号码)[^\n\d]{0,20}$/i,
+  cardContext: /(?:card|cc|visa|mastercard|amex|卡号|银行卡|信用卡)[^\n\d]{0,20}$/i,
   card: /\d(?:[ -]?\d){12,18}(?![\d-])/g,
+  card12: /\d{12}(?![\d-])/g,
   uscc: /[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])/g,
   passport: /(?:[EGDSPH]\d{8}|E[A-Z]\d{7})(?![0-9A-Za-z])/g,
   passportContext: /护照|passport|旅行证件|证件号/i,
@@ -115,7 +123,6 @@ const RE = {
   ipv4: /(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)/g,
   ipv6: /(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])/g,
   url: /(?:https?|ftp):\/\/[^\s<>"'`，。、）》」]{2,2000}|www\.[A-Za-z0-9-]{1,63}\.[^\s<>"'`，。、）》」]{2,2000}/gi,
-  digitRun7: /\d{7}|\d(?:[\s-]\d{3,}){2}/,
 };
 
 const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -171,7 +178,10 @@ export function detectPii(text: string | Normalised, opts: PiiOptions = {}): Pii
       f(m);
     }
   };
-  const hasDigits = RE.digitRun7.test(t);
+  let nd = 0;
+  for (let i = 0; i < t.length && nd < 7; i++) { const c = t.charCodeAt(i); if (c >= 48 && c <= 57) nd++; }
+  const hasDigits = nd >= 7;
+  const ctxBefore = (re: RegExp, at: number): boolean => re.test(t.slice(Math.max(0, at - 30), at));
   if (want.has('api_key')) {
     for (const r of SECRET_RULES) each(r.re, LEFT.token, (m) => add('api_key', r.name, m.index, m.index + m[0].length));
   }
@@ -183,6 +193,10 @@ export function detectPii(text: string | Normalised, opts: PiiOptions = {}): Pii
         const digits = m[0].replace(/[ -]/g, '');
         if (digits.length === 18 && looksLikeCnId(digits)) return; // an ID number with a bad check digit
         if (isValidLuhn(digits)) add('bank_card', 'bank_card', m.index, m.index + m[0].length);
+      });
+      // 12-digit cards (Maestro and similar) only next to a word like "card" / 卡号
+      each(RE.card12, LEFT.digitDash, (m) => {
+        if (ctxBefore(RE.cardContext, m.index) && isValidLuhn12(m[0])) add('bank_card', 'bank_card', m.index, m.index + m[0].length);
       });
     }
   }
@@ -199,12 +213,18 @@ export function detectPii(text: string | Normalised, opts: PiiOptions = {}): Pii
     each(RE.cnLandline, LEFT.landline, (m) => add('phone', 'cn_landline', m.index, m.index + m[0].length));
     each(RE.phoneIntl, LEFT.phone, (m) => {
       const v = m[0];
-      const ext = /(?:x|ext\.?)\s?(\d+)$/.exec(v);
+      const ext = /(?:x|ext\.?)[ \t]?(\d+)$/.exec(v);
       const digits = v.replace(/\D/g, '').length - (ext ? ext[1]!.length : 0);
-      const strong = v.startsWith('+') || v.includes('(');
+      const strong = v.startsWith('+') || v.includes('(') || ctxBefore(RE.phoneContext, m.index);
       if (digits < (strong ? 7 : 8) || digits > 15) return;
-      if (DATE_LIKE.test(v) || isValidIPv4(v)) return;
+      if (DATE_LIKE.test(v) || /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/.test(v) || isValidIPv4(v)) return;
+      if (/^\d{3}-\d{2}-\d{4}$/.test(v)) return; // US SSN layout, not a phone
+      if (!strong && /^[1-9]\d{4}[ \t.-]/.test(v)) return; // postcode followed by a house number
       add('phone', 'phone_intl', m.index, m.index + v.length);
+    });
+    // unseparated 10–13 digit numbers only next to a word like "phone" / 电话
+    each(RE.plainDigits, LEFT.alnum, (m) => {
+      if (ctxBefore(RE.phoneContext, m.index)) add('phone', 'phone_intl', m.index, m.index + m[0].length);
     });
   }
   if (want.has('cn_passport') && (opts.passportNeedsContext === false || RE.passportContext.test(t))) {

@@ -30,12 +30,15 @@ export class KeywordScanner implements Scanner {
   private readonly termActions: 'lexicon' | 'scanner';
   private readonly only?: Set<string>;
 
-  constructor(cfg: Cfg<'keyword'>, opts: { baseDir?: string; lexiconCache?: Map<string, LexiconEntry[]> } = {}) {
+  constructor(cfg: Cfg<'keyword'>, opts: { baseDir?: string; lexiconCache?: Map<string, LexiconEntry[]>; compiledCache?: Map<string, CompiledLexicon> } = {}) {
     this.name = cfg.name ?? 'keyword';
     if (cfg.reply) this.reply = cfg.reply;
     this.action = cfg.action;
     this.termActions = cfg.termActions;
     if (cfg.categories) this.only = new Set(cfg.categories);
+    const key = JSON.stringify([opts.baseDir ?? '', cfg.lexicons, cfg.terms, cfg.allowLists, cfg.allow]);
+    const cached = opts.compiledCache?.get(key);
+    if (cached) { this.lexicon = cached; return; }
     const entries: LexiconEntry[] = [];
     for (const f of cfg.lexicons) {
       const key = `${opts.baseDir ?? ''}|${f}`;
@@ -47,6 +50,7 @@ export class KeywordScanner implements Scanner {
     const allow = [...cfg.allow];
     for (const f of cfg.allowLists) allow.push(...loadAllowList(f, opts.baseDir));
     this.lexicon = new CompiledLexicon(entries, allow);
+    opts.compiledCache?.set(key, this.lexicon);
   }
 
   scan(ctx: ScanContext): ScanOutput {
