@@ -39,6 +39,8 @@ export interface GatewayOptions {
 export interface Gateway extends GatewayManagement {
   /** The /v1 application (mount with app.route('/v1', gateway.app)). */
   app: Hono;
+  /** Resolves once the policies and upstreams are loaded the first time. */
+  ready: Promise<void>;
   config: GatewayConfig;
   decisions: DecisionLog;
   stats: SystemStats;
@@ -65,12 +67,15 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const confirmations = new Confirmations(() => store.read.gateway, { holdMs: config.confirmations.holdMs, expiryMs: config.confirmations.expiryMs });
   const keys = new KeyCache({ findByHash: (h) => store.read.gateway.findKeyByHash(h), touch: (id) => store.read.gateway.touchKey(id) });
   const manage = gatewayManagement({ gov, config, policies, keys, confirmations, ...(opts.env ? { env: opts.env } : {}) });
-  await manage.reload();
+  // Compiling policies (the default's lexicons and classifiers take a second or two) does not hold
+  // up the server's start: requests and management calls wait for `ready` instead.
+  const ready = manage.reload().then(() => undefined);
   const dataDir = opts.config?.dataDir ?? join(tmpdir(), `zongheng-gateway-${process.pid}`);
   const decisions = new DecisionLog({ insert: (b) => store.read.gateway.insertDecisions(b) }, { dir: join(dataDir, 'gateway'), ...config.decisions, log });
   const stats = new SystemStats();
 
   const app = proxyApp({
+    ready,
     keys,
     policy: (n) => policies.get(n),
     upstream: (n): Upstream | undefined => manage.upstreamFor(n),
@@ -105,7 +110,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     timers.push(setInterval(() => void confirmations.expire().catch(() => undefined), 30_000));
     if (config.reloadMs > 0) {
       // Picks up policy-file edits and changes other instances made through the API.
-      let last = await store.read.gateway.configVersion().catch(() => '');
+      let last = '';
+      void ready.then(() => store.read.gateway.configVersion()).then((v) => (last = v), () => undefined);
       timers.push(setInterval(() => {
         void store.read.gateway.configVersion().then(async (v) => {
           if (v !== last) {
@@ -115,21 +121,24 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         }, () => undefined);
       }, config.reloadMs));
     }
-    for (const p of policies.list()) {
-      if (!p.file) continue;
-      try {
-        const w = watch(p.file, () => void policies.reload().then((r) => r.changed.length && log('info', 'policies reloaded', { changed: r.changed })));
-        w.unref();
-        watchers.push(w);
-      } catch {
-        /* polling above still picks it up */
+    void ready.then(() => {
+      for (const p of policies.list()) {
+        if (!p.file) continue;
+        try {
+          const w = watch(p.file, () => void policies.reload().then((r) => r.changed.length && log('info', 'policies reloaded', { changed: r.changed })));
+          w.unref();
+          watchers.push(w);
+        } catch {
+          /* polling above still picks it up */
+        }
       }
-    }
+    });
     for (const t of timers) t.unref();
   }
 
   return {
     ...manage,
+    ready,
     app,
     config,
     decisions,
@@ -137,6 +146,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     confirmations,
     emitEvidence,
     async close() {
+      await ready;
       for (const t of timers) clearInterval(t);
       for (const w of watchers) w.close();
       await decisions.close();

@@ -24,6 +24,8 @@ type Json = any;
 export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
 export interface ProxyDeps {
+  /** The first policy load. */
+  ready: Promise<void>;
   keys: KeyCache;
   policy(name: string): CompiledPolicy | undefined;
   upstream(name: string): Upstream | undefined;
@@ -60,7 +62,11 @@ export function proxyApp(d: ProxyDeps): Hono {
   const sessions = new Bounded<string, ToolSessionState>(20_000);
   const released = new Bounded<string, true>(50_000);
 
+  let loaded = false;
+  void d.ready.then(() => (loaded = true));
+
   async function prepare(c: Context): Promise<Req> {
+    if (!loaded) await d.ready;
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
     if (!m) throw authError('missing API key: send "Authorization: Bearer <application key>" (create one with `zongheng gateway key create`)');
     const key = await d.keys.resolve(m[1]!);

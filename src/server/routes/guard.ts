@@ -16,7 +16,11 @@ import type { AddRoute } from '../route.ts';
  *   decision log → audit:read (it is an audit trail); evidence now → evidence:write.
  */
 export function guardRoutes(add: AddRoute, gov: Governance, app: Hono, running?: Gateway): void {
-  const gw = (): Promise<Gateway> => (running ? Promise.resolve(running) : gatewayFor(gov));
+  const gw = async (): Promise<Gateway> => {
+    const g = running ?? (await gatewayFor(gov));
+    await g.ready;
+    return g;
+  };
   if (running?.config.enabled) app.route('/v1', running.app);
 
   add({
