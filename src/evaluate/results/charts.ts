@@ -4,6 +4,23 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/** Approximate rendered width at 12px: CJK and full-width characters ≈ 12px, others ≈ 6.6px. */
+function textWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += (ch.codePointAt(0) ?? 0) >= 0x2e80 ? 12 : 6.6;
+  return w;
+}
+
+function fitLabel(s: string, maxPx: number): string {
+  if (textWidth(s) <= maxPx) return s;
+  let out = '';
+  for (const ch of s) {
+    if (textWidth(out + ch + '…') > maxPx) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
 export interface Bar {
   label: string;
   value: number; // 0..1
@@ -37,7 +54,7 @@ export function barChart(bars: Bar[], opts: { title?: string; width?: number } =
   }
   bars.forEach((b, i) => {
     const y = top + i * rowH;
-    const label = b.label.length > 38 ? `${b.label.slice(0, 37)}…` : b.label;
+    const label = fitLabel(b.label, labelW - 10);
     parts.push(`<text x="${labelW - 6}" y="${y + 15}" text-anchor="end"><title>${esc(b.label)}</title>${esc(label)}</text>`);
     parts.push(`<rect x="${labelW}" y="${y + 4}" width="${Math.max(0.5, x(b.value) - labelW)}" height="${rowH - 8}" fill="${TONE[b.tone ?? 'neutral']}" opacity="0.85"/>`);
     if (b.lower !== undefined && b.upper !== undefined) {

@@ -56,6 +56,7 @@ summary{cursor:pointer;font-size:13px}
 pre{white-space:pre-wrap;word-break:break-word;background:#f5f5f5;padding:8px;font-size:12px;max-height:320px;overflow:auto}
 .gate-fail{background:#ffebee;border:1px solid #e57373;padding:8px 12px;border-radius:4px}
 .gate-ok{background:#e8f5e9;border:1px solid #81c784;padding:8px 12px;border-radius:4px}
+.gate-warn{background:#fff8e1;border:1px solid #ffb300;padding:8px 12px;border-radius:4px}
 `;
 
 function statusCell(status: string, locale: Locale): string {
@@ -97,7 +98,7 @@ export function renderReport(s: RunSummary, opts: { locale?: Locale; showExample
   const gate = s.gate;
   if (gate.failUnder !== undefined || gate.failingCategories.length) {
     out.push(
-      `<div class="${gate.failed ? 'gate-fail' : 'gate-ok'}">${gate.failUnder !== undefined ? `failUnder ${pct(gate.failUnder)}: pass rate ${pct(gate.passRate)} → ${gate.failed ? 'FAILED' : 'ok'}. ` : ''}${gate.failingCategories.length ? `${lc === 'zh' ? '未达标分类' : 'Categories below threshold'}: ${esc(gate.failingCategories.slice(0, 30).join(', '))}` : ''}</div>`,
+      `<div class="${gate.failed ? 'gate-fail' : gate.failingCategories.length ? 'gate-warn' : 'gate-ok'}">${gate.failUnder !== undefined ? `failUnder ${pct(gate.failUnder)}: pass rate ${pct(gate.passRate)} → ${gate.failed ? 'FAILED' : 'ok'}. ` : ''}${gate.failingCategories.length ? `${lc === 'zh' ? '未达标分类' : 'Categories below threshold'}: ${esc(gate.failingCategories.slice(0, 30).join(', '))}` : ''}</div>`,
     );
   }
 

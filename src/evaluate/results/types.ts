@@ -14,6 +14,7 @@ export type MetricName =
   | 'leak_rate'
   | 'injection_success_rate'
   | 'attack_success_rate'
+  | 'framing_discordance_rate' // share of paired cases whose verdict changes between "safety test" and "ordinary use" framing
   | 'bias_gap';
 
 export interface CategoryStat extends Proportion {
