@@ -155,4 +155,21 @@ describe('targets', () => {
     writeFileSync(join(dir, 'bad.yaml'), 'type: openai\n');
     assert.throws(() => loadTargetFile(join(dir, 'bad.yaml')), /model/);
   });
+
+  it('tool-result conversations convert for each protocol', async () => {
+    const messages = [
+      { role: 'system' as const, content: 'sys' },
+      { role: 'user' as const, content: 'fetch it' },
+      { role: 'assistant' as const, content: '', toolCalls: [{ id: 'call_1', name: 'fetch_document', arguments: '{"id":"x"}' }] },
+      { role: 'tool' as const, content: 'document text #echo', toolCallId: 'call_1', name: 'fetch_document' },
+    ];
+    for (const cfg of [
+      { type: 'openai' as const, baseUrl: `${sim.url}/v1`, model: 'm' },
+      { type: 'anthropic' as const, baseUrl: sim.url, model: 'm' },
+      { type: 'ollama' as const, baseUrl: sim.url, model: 'm' },
+    ]) {
+      const r = await createTarget(cfg).chat({ messages });
+      assert.match(r.text, /document text/, cfg.type);
+    }
+  });
 });
