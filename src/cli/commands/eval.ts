@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ZonghengError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { compareRuns, RunConfigError, runEval, toEvidence, type RunSummary } from '../../evaluate/index.ts';
+import { AttackSpecError, compareRuns, loadSecretsFile, RunConfigError, runEval, TargetConfigError, toEvidence, type RunSummary } from '../../evaluate/index.ts';
 import { listSuites, SuiteError } from '../../evaluate/suites/index.ts';
 import { loadConfig } from '../../server/config.ts';
 import { keyValues, table } from '../format.ts';
@@ -64,6 +64,7 @@ export function register(program: Command): void {
     .option('--translator <file>', 'helper model for translation attacks')
     .option('--attacker <file>', 'attacker model for multi-turn escalation')
     .option('--system <id>', 'record the results as evidence for this system (risks and controls update)')
+    .option('--secrets <file>', 'secrets file (KEY=value lines) for apiKeyEnv names; never written anywhere')
     .option('--no-cache', 'do not use the response cache')
     .option('--resume <dir>', 'finish an interrupted run in this output directory')
     .option('--offline', 'score the suite\'s captured responses without calling a target')
@@ -97,13 +98,15 @@ export function register(program: Command): void {
           cache: o.cache === false ? false : join(config.dataDir, 'cache', 'eval'),
           resume: Boolean(o.resume), offline: Boolean(o.offline), sample: o.sample, shard: o.shard, concurrency: o.concurrency,
           failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en', systemId: o.system, signal: ac.signal,
-          secrets: { env: process.env },
+          secrets: { env: process.env, ...(o.secrets ? { secrets: loadSecretsFile(o.secrets) } : {}) },
           onProgress: (p) => bar.update({ done: p.done, total: p.total, rate: p.rate, etaSeconds: p.etaSeconds, detail: `pass ${p.passed} fail ${p.failed} n/s ${p.couldNotScore} err ${p.errors}` }),
         });
       } catch (e) {
         bar.done();
         if (e instanceof RunConfigError) throw new ZonghengError('bad_request', e.message, { field: e.field });
         if (e instanceof SuiteError) throw new ZonghengError('bad_request', `malformed suite: ${e.message}`);
+        if (e instanceof TargetConfigError) throw new ZonghengError('bad_request', `target: ${e.message}`);
+        if (e instanceof AttackSpecError) throw new ZonghengError('bad_request', `--attack: ${e.message}`, { field: 'attack' });
         throw e;
       } finally {
         process.off('SIGINT', onSigint);
