@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .option('--translator <file>', 'helper model for translation attacks')
     .option('--attacker <file>', 'attacker model for multi-turn escalation')
     .option('--system <id>', 'record the results as evidence for this system (risks and controls update)')
-    .option('--secrets <file>', 'secrets file (KEY=value lines) for apiKeyEnv names; never written anywhere')
+    .option('--secrets <file>', 'YAML secrets file (NAME: value) for apiKeyEnv names; never written anywhere')
     .option('--no-cache', 'do not use the response cache')
     .option('--resume <dir>', 'finish an interrupted run in this output directory')
     .option('--offline', 'score the suite\'s captured responses without calling a target')
