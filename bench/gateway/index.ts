@@ -4,7 +4,8 @@
 //   1. latency at a fixed rate (default 1,000 req/s, 10 s), upstream direct vs through the gateway:
 //      a paced open-loop client with microsecond timing (autocannon records whole milliseconds),
 //      plus autocannon's own figures at the same rate;
-//   2. maximum throughput through the gateway (autocannon, no rate limit).
+//   2. maximum throughput through the gateway (autocannon, no rate limit);
+//   3. CPU per request of each process, and a bare pass-through proxy (no checks) as the floor.
 // --database-url postgres://… puts the store (and so the decision log) in PostgreSQL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -116,12 +117,14 @@ const summary = (r: any) => ({ rps: Math.round(r.requests.average), p50: r.laten
 const dataDir = mkdtempSync(join(tmpdir(), 'zh-bench-gw-'));
 const up = await child(['upstream']);
 const gw = await child(['gateway', up.info.url, dataDir, ...(DATABASE_URL ? [DATABASE_URL] : [])]);
+const bare = await child(['bare', up.info.url]);
 try {
   const direct = `${up.info.url}/v1/chat/completions`;
   const through = `${gw.info.url}/v1/chat/completions`;
   const auth = { authorization: `Bearer ${gw.info.key}` };
-  const procs = { upstream: up.proc, gateway: gw.proc };
+  const procs = { upstream: up.proc, gateway: gw.proc, bare: bare.proc };
   const pDirect = await withCpu(procs, () => paced(direct, {}, SECONDS, RATE), (r) => r.requests);
+  const pBare = await withCpu(procs, () => paced(`${bare.info.url}/v1/chat/completions`, {}, SECONDS, RATE), (r) => r.requests);
   const pGateway = await withCpu(procs, () => paced(through, auth, SECONDS, RATE), (r) => r.requests);
   const cDirect = summary(await cannon(direct, {}, { rate: RATE, seconds: SECONDS, connections: 20 }));
   const cGateway = summary(await cannon(through, auth, { rate: RATE, seconds: SECONDS, connections: 20 }));
@@ -136,8 +139,10 @@ try {
     method: `POST /v1/chat/completions (short prompt, default policy: input and output checks, decision log) against an instant local upstream; ${RATE} req/s for ${SECONDS} s, open loop`,
     atRate: {
       direct: pDirect,
+      bareProxy: pBare,
       gateway: pGateway,
       addedMs: { p50: r3(pGateway.p50 - pDirect.p50), p90: r3(pGateway.p90 - pDirect.p90), p99: r3(pGateway.p99 - pDirect.p99) },
+      addedOverBareProxyMs: { p50: r3(pGateway.p50 - pBare.p50), p99: r3(pGateway.p99 - pBare.p99) },
       autocannon: { direct: cDirect, gateway: cGateway, addedP99Ms: cGateway.p99 - cDirect.p99 },
     },
     maxThroughput: { direct: maxDirect, gateway: maxGateway, gatewayRpsPerCore },
@@ -147,6 +152,7 @@ try {
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
 } finally {
   gw.proc.kill('SIGTERM');
+  bare.proc.kill('SIGTERM');
   up.proc.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 1500));
   rmSync(dataDir, { recursive: true, force: true });

@@ -65,9 +65,19 @@ export function proxyApp(d: ProxyDeps): Hono {
   let loaded = false;
   void d.ready.then(() => (loaded = true));
 
+  /** A request header; from the node IncomingMessage when there is one (skips building web Headers). */
+  function header(c: Context, name: string): string | undefined {
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (incoming?.headers) {
+      const v = incoming.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    }
+    return c.req.header(name);
+  }
+
   async function prepare(c: Context): Promise<Req> {
     if (!loaded) await d.ready;
-    const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+    const m = /^Bearer\s+(\S+)$/i.exec(header(c, 'authorization') ?? '');
     if (!m) throw authError('missing API key: send "Authorization: Bearer <application key>" (create one with `zongheng gateway key create`)');
     const key = await d.keys.resolve(m[1]!);
     if (!key) throw authError('invalid or revoked API key');
@@ -78,12 +88,12 @@ export function proxyApp(d: ProxyDeps): Hono {
     const upstream = d.upstream(key.upstream);
     if (!upstream) throw new GatewayError(503, 'server_error', 'upstream_not_configured', `upstream ${key.upstream} of this key is not configured`);
     d.stats.request(key.systemId, policy.name, policy.piiMasking);
-    return { id: fastId('req'), key, policy, upstream, session: c.req.header('x-zongheng-session') ?? '' };
+    return { id: fastId('req'), key, policy, upstream, session: header(c, 'x-zongheng-session') ?? '' };
   }
 
   async function readBody(c: Context): Promise<Json> {
     const limit = d.config().limits.maxRequestBytes;
-    if (Number(c.req.header('content-length') ?? 0) > limit) throw tooLarge(limit);
+    if (Number(header(c, 'content-length') ?? 0) > limit) throw tooLarge(limit);
     // On the node server, read the IncomingMessage directly: the web Request body path (blob and
     // stream wrappers) cost more than the guard checks. app.request() callers take the web path.
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;

@@ -68,6 +68,7 @@ function classify(err: NodeJS.ErrnoException): 'reset' | 'refused' | 'timeout' {
 export class Upstream {
   readonly circuit: CircuitBreaker;
   private readonly base: URL;
+  private readonly urls = new Map<string, URL>();
   constructor(readonly name: string, readonly spec: UpstreamSpec, private readonly env: Record<string, string | undefined> = process.env) {
     this.circuit = new CircuitBreaker(spec.circuit.failures, spec.circuit.cooldownMs);
     this.base = new URL(spec.baseUrl.endsWith('/') ? spec.baseUrl : spec.baseUrl + '/');
@@ -94,7 +95,8 @@ export class Upstream {
   request(method: 'GET' | 'POST', path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<UpstreamReply> {
     const admit = this.circuit.admit();
     if (!admit.ok) return Promise.reject(upstreamError(this.name, 'circuit_open', `${this.circuit.failures} consecutive failures`, admit.retryAfterS));
-    const url = new URL(path.replace(/^\//, ''), this.base);
+    let url = this.urls.get(path);
+    if (!url) this.urls.set(path, (url = new URL(path.replace(/^\//, ''), this.base)));
     const lib = url.protocol === 'https:' ? https : http;
     const started = performance.now();
     const headers: Record<string, string> = {
