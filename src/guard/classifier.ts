@@ -59,24 +59,33 @@ function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
-function loadWeights(dir: string, h: ModelHeadFile, rows: number): Float32Array {
+/** int8 weights as stored (the scale is applied once per dot product: smaller and
+ * cache-friendlier than dequantised floats). */
+function loadWeights(dir: string, h: ModelHeadFile, rows: number): Int8Array {
   const buf = readFileSync(join(dir, h.file));
   const expected = rows * (1 << h.bits);
   if (buf.length !== expected) throw new Error(`model weights ${h.file}: expected ${expected} bytes, found ${buf.length}`);
-  const q = new Int8Array(buf.buffer, buf.byteOffset, buf.length);
-  const w = new Float32Array(q.length);
-  for (let i = 0; i < q.length; i++) w[i] = q[i]! * h.scale;
-  return w;
+  return new Int8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
 }
 
-interface LoadedMember { m: ModelMember; fz: Featurizer; w: Float32Array }
+/** Featurizers shared by every model with the same feature configuration, with the last
+ * extraction memoised: the guard scores one normalised text with several models. */
+const shared = new Map<string, { fz: Featurizer; text?: string; vec?: SparseVec; kinds?: Set<string> }>();
+function sharedFeaturizer(f: FeatureConfig): { fz: Featurizer; text?: string; vec?: SparseVec; kinds?: Set<string> } {
+  const key = JSON.stringify(f);
+  let e = shared.get(key);
+  if (!e) shared.set(key, (e = { fz: new Featurizer(f) }));
+  return e;
+}
+
+interface LoadedMember { m: ModelMember; sf: ReturnType<typeof sharedFeaturizer>; w: Int8Array }
 
 export class Classifier {
   readonly name: string;
   readonly threshold: number;
   readonly meta: ModelFile;
   private readonly members: LoadedMember[];
-  private readonly cw?: Float32Array;
+  private readonly cw?: Int8Array;
   private readonly cmask: number;
   private readonly cdim: number;
 
@@ -86,7 +95,7 @@ export class Classifier {
     this.threshold = meta.threshold;
     this.members = meta.members.map((m) => {
       if (m.bits !== m.features.bits) throw new Error(`model ${meta.name}: member ${m.name} bits must equal its feature bits`);
-      return { m, fz: new Featurizer(m.features), w: loadWeights(dir, m, 1) };
+      return { m, sf: sharedFeaturizer(m.features), w: loadWeights(dir, m, 1) };
     });
     this.cdim = meta.categoryHead ? 1 << meta.categoryHead.bits : 0;
     this.cmask = this.cdim - 1;
@@ -95,9 +104,19 @@ export class Classifier {
 
   private static logit(lm: LoadedMember, v: SparseVec): number {
     let z = 0;
-    const w = lm.w;
-    for (let k = 0; k < v.n; k++) z += w[v.idx[k]!]!;
-    return lm.m.bias + z * v.value + lm.m.offset;
+    const w = lm.w, idx = v.idx;
+    for (let k = 0; k < v.n; k++) z += w[idx[k]!]!;
+    return lm.m.bias + z * lm.m.scale * v.value + lm.m.offset;
+  }
+
+  private static extract(lm: LoadedMember, t: string): { vec: SparseVec; kinds: Set<string> } {
+    const sf = lm.sf;
+    if (sf.text !== t || !sf.vec || !sf.kinds) {
+      sf.vec = sf.fz.extract(t);
+      sf.kinds = new Set(['harm', 'inj', 'ctx'].filter((k) => sf.fz.lastHasKind(k)));
+      sf.text = t;
+    }
+    return { vec: sf.vec, kinds: sf.kinds };
   }
 
   /** Combined score and the feature vector of the category member. */
@@ -108,9 +127,9 @@ export class Classifier {
     const ci = this.meta.categoryHead?.member ?? -1;
     for (let i = 0; i < this.members.length; i++) {
       const lm = this.members[i]!;
-      const v = lm.fz.extract(t);
+      const { vec: v, kinds } = Classifier.extract(lm, t);
       if (i === ci) vec = v;
-      const z = Classifier.logit(lm, v) - (lm.m.gate && !lm.fz.lastHasKind(lm.m.gate) ? lm.m.gatePenalty ?? Infinity : 0);
+      const z = Classifier.logit(lm, v) - (lm.m.gate && !kinds.has(lm.m.gate) ? lm.m.gatePenalty ?? Infinity : 0);
       members.push(sigmoid(z));
       if (z > best) best = z;
     }
@@ -125,7 +144,7 @@ export class Classifier {
       let z = 0;
       const off = c * this.cdim;
       for (let k = 0; k < v.n; k++) z += this.cw[off + (v.idx[k]! & this.cmask)]!;
-      z = head.bias[c]! + z * v.value;
+      z = head.bias[c]! + z * head.scale * v.value;
       if (z > best) { best = z; bi = c; }
     }
     return head.classes[bi];

@@ -114,7 +114,7 @@ export class Featurizer {
   readonly cfg: FeatureConfig;
   readonly dim: number;
   private readonly mask: number;
-  private seen: Uint8Array;
+  private seen: Uint32Array; // bitset over the hashed space
   private idx = new Int32Array(4096);
   private n = 0;
 
@@ -122,14 +122,15 @@ export class Featurizer {
     this.cfg = cfg;
     this.dim = 1 << cfg.bits;
     this.mask = this.dim - 1;
-    this.seen = new Uint8Array(this.dim);
+    this.seen = new Uint32Array(Math.max(1, this.dim >>> 5));
     if (cfg.concepts) loadConcepts();
   }
 
   private add(h: number): void {
     const i = fin(h) & this.mask;
-    if (this.seen[i]) return;
-    this.seen[i] = 1;
+    const w = i >>> 5, b = 1 << (i & 31);
+    if (this.seen[w]! & b) return;
+    this.seen[w]! |= b;
     if (this.n === this.idx.length) { const g = new Int32Array(this.n * 2); g.set(this.idx); this.idx = g; }
     this.idx[this.n++] = i;
   }
@@ -165,14 +166,15 @@ export class Featurizer {
         // char n-grams of "<word>" (first 24 chars)
         const end = Math.min(j, i + 24);
         const wl = end - i + 2;
-        for (let n = charMin; n <= charMax; n++) {
-          for (let s = 0; s + n <= wl; s++) {
-            let h = mix(FNV, 10 + n);
-            for (let k = s; k < s + n; k++) {
-              const p = k - 1 + i;
+        // rolling: one pass per start position covers every length charMin..charMax
+        if (charMax > 0) {
+          for (let s = 0; s + charMin <= wl; s++) {
+            let h = mix(FNV, 10);
+            for (let n = 1; n <= charMax && s + n <= wl; n++) {
+              const k = s + n - 1, p = k - 1 + i;
               h = mix(h, k === 0 ? 0x3c : p >= end ? 0x3e : t.charCodeAt(p));
+              if (n >= charMin) this.add(mix(h, n));
             }
-            this.add(h);
           }
         }
         prevSym = -1;
@@ -216,7 +218,7 @@ export class Featurizer {
     // concepts
     if (this.cfg.concepts && conceptAc) this.addConcepts(text, text.length);
     const out = this.idx.slice(0, this.n);
-    for (let k = 0; k < this.n; k++) this.seen[out[k]!] = 0;
+    for (let k = 0; k < this.n; k++) this.seen[out[k]! >>> 5] = 0;
     return { idx: out, n: this.n, value: this.n ? 1 / Math.sqrt(this.n) : 0 };
   }
 

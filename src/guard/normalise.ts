@@ -111,8 +111,9 @@ let bCodes = new Uint16Array(0), bS = new Uint32Array(0), bE = new Uint32Array(0
 function ensure(n: number): void {
   if (n <= cap) return;
   cap = Math.max(n, cap * 2, 4096);
-  aCodes = new Uint16Array(cap); aS = new Uint32Array(cap); aE = new Uint32Array(cap);
-  bCodes = new Uint16Array(cap); bS = new Uint32Array(cap); bE = new Uint32Array(cap);
+  const grow = <T extends Uint16Array | Uint32Array>(old: T, make: (k: number) => T): T => { const x = make(cap); x.set(old); return x; };
+  aCodes = grow(aCodes, (k) => new Uint16Array(k)); aS = grow(aS, (k) => new Uint32Array(k)); aE = grow(aE, (k) => new Uint32Array(k));
+  bCodes = grow(bCodes, (k) => new Uint16Array(k)); bS = grow(bS, (k) => new Uint32Array(k)); bE = grow(bE, (k) => new Uint32Array(k));
 }
 
 function isCjk(c: number): boolean {
@@ -187,88 +188,93 @@ function run(text: string, mode: NormaliseMode): number {
   const bmp = mode === 'full' ? fullBmp : lightBmp;
   const astral = mode === 'full' ? fullAstral : lightAstral;
   const fold = mode === 'full' ? foldFull : foldLight;
-  // pass 1: per code point fold into a*
+  // pass 1: per code point fold into a* (locals refreshed if emit() grows the buffers)
   let n = 0;
+  let AC = aCodes, AS = aS, AE = aE;
   for (let i = 0; i < len;) {
     const cu = text.charCodeAt(i);
     if (cu < 0xd800 || cu > 0xdbff || i + 1 >= len) {
       let v = bmp[cu]!;
       if (v === NOT_YET) { v = encode(fold(cu)); bmp[cu] = v; }
-      if (v >= 0) { aCodes[n] = v; aS[n] = i; aE[n] = i + 1; n++; }
-      else if (v <= MULTI_BASE) n = emit(multi[MULTI_BASE - v]!, n, i, 1);
+      if (v >= 0) { AC[n] = v; AS[n] = i; AE[n] = i + 1; n++; }
+      else if (v <= MULTI_BASE) { n = emit(multi[MULTI_BASE - v]!, n, i, 1); AC = aCodes; AS = aS; AE = aE; }
       i++;
       continue;
     }
     const lo = text.charCodeAt(i + 1);
-    if (lo < 0xdc00 || lo > 0xdfff) { aCodes[n] = cu; aS[n] = i; aE[n] = i + 1; n++; i++; continue; }
+    if (lo < 0xdc00 || lo > 0xdfff) { AC[n] = cu; AS[n] = i; AE[n] = i + 1; n++; i++; continue; }
     const cp = ((cu - 0xd800) << 10) + (lo - 0xdc00) + 0x10000;
     let r = astral.get(cp);
     if (r === undefined) { r = fold(cp); astral.set(cp, r); }
     n = emit(r, n, i, 2);
+    AC = aCodes; AS = aS; AE = aE;
     i += 2;
   }
   if (mode === 'light') return n === len && isIdentity(text, n) ? -1 : n;
+  if (n * 2 + 16 > cap) ensure(n * 2 + 16); // pass 2 can add a separator for the "a b o m b" case
+  const BC = bCodes, BS = bS, BE = bE;
+  AC = aCodes; AS = aS; AE = aE;
   // pass 2: separators, into b*
   let m = 0;
   let i = 0;
   while (i < n) {
-    const c = aCodes[i]!;
+    const c = AC[i]!;
     if (isSep(c) && m > 0) {
-      const prev = bCodes[m - 1]!;
+      const prev = BC[m - 1]!;
       // separators between two CJK characters
       if (isCjk(prev)) {
         let j = i;
-        while (j < n && j - i < 4 && isSep(aCodes[j]!)) j++;
-        if (j < n && isCjk(aCodes[j]!) && j - i < 4) { i = j; continue; }
+        while (j < n && j - i < 4 && isSep(AC[j]!)) j++;
+        if (j < n && isCjk(AC[j]!) && j - i < 4) { i = j; continue; }
       }
       // '*' runs inside a Latin word
       if (c === 0x2a && isLetter(prev)) {
         let j = i;
-        while (j < n && aCodes[j] === 0x2a) j++;
-        if (j < n && isLetter(aCodes[j]!)) { i = j; continue; }
+        while (j < n && AC[j] === 0x2a) j++;
+        if (j < n && isLetter(AC[j]!)) { i = j; continue; }
       }
       // collapse whitespace runs
       if (isSpace(c) && isSpace(prev)) { i++; continue; }
     }
     // runs of >= 3 single alphanumeric characters joined by 1–2 separators
-    if (isLatinAlnum(c) && (m === 0 || !isLatinAlnum(bCodes[m - 1]!)) && i + 1 < n && isSep(aCodes[i + 1]!)) {
+    if (isLatinAlnum(c) && (m === 0 || !isLatinAlnum(BC[m - 1]!)) && i + 1 < n && isSep(AC[i + 1]!)) {
       let count = 1;
       let j = i + 1;
       let lastTok = i;
       for (;;) {
         let k = j;
-        while (k < n && k - j < 2 && isSep(aCodes[k]!)) k++;
-        if (k === j || k >= n || !isLatinAlnum(aCodes[k]!)) break;
-        if (k + 1 < n && isLatinAlnum(aCodes[k + 1]!)) break; // next token longer than one char
+        while (k < n && k - j < 2 && isSep(AC[k]!)) k++;
+        if (k === j || k >= n || !isLatinAlnum(AC[k]!)) break;
+        if (k + 1 < n && isLatinAlnum(AC[k + 1]!)) break; // next token longer than one char
         count++;
         lastTok = k;
         j = k + 1;
       }
       // "a b o m b": a leading English one-letter word is not part of the spelled-out word
       let first = i;
-      if (count >= 4 && (c === 0x61 || c === 0x69) && aCodes[i + 1] === 0x20 && isLatinAlnum(aCodes[i + 2]!)) { first = i + 2; count--; }
+      if (count >= 4 && (c === 0x61 || c === 0x69) && AC[i + 1] === 0x20 && isLatinAlnum(AC[i + 2]!)) { first = i + 2; count--; }
       if (count >= 3) {
-        if (first !== i) { bCodes[m] = c; bS[m] = aS[i]!; bE[m] = aE[i]!; m++; bCodes[m] = 0x20; bS[m] = aS[i + 1]!; bE[m] = aE[i + 1]!; m++; }
+        if (first !== i) { BC[m] = c; BS[m] = AS[i]!; BE[m] = AE[i]!; m++; BC[m] = 0x20; BS[m] = AS[i + 1]!; BE[m] = AE[i + 1]!; m++; }
         for (let k = first; k <= lastTok; k++) {
-          const ck = aCodes[k]!;
-          if (isLatinAlnum(ck)) { bCodes[m] = ck; bS[m] = aS[k]!; bE[m] = aE[k]!; m++; }
+          const ck = AC[k]!;
+          if (isLatinAlnum(ck)) { BC[m] = ck; BS[m] = AS[k]!; BE[m] = AE[k]!; m++; }
         }
         i = lastTok + 1;
         continue;
       }
     }
-    bCodes[m] = c; bS[m] = aS[i]!; bE[m] = aE[i]!; m++;
+    BC[m] = c; BS[m] = AS[i]!; BE[m] = AE[i]!; m++;
     i++;
   }
   // pass 3: leetspeak, in place on b*
   for (let s = 0; s < m;) {
-    const c = bCodes[s]!;
+    const c = BC[s]!;
     if (!(isLatinAlnum(c) || (c < 128 && leet[c]! >= 0))) { s++; continue; }
     let e = s;
     let letters = 0;
     let leetChars = 0;
     while (e < m) {
-      const d = bCodes[e]!;
+      const d = BC[e]!;
       if (isLetter(d)) letters++;
       else if (d < 128 && leet[d]! >= 0) leetChars++;
       else if (!isLatinAlnum(d)) break;
@@ -279,20 +285,20 @@ function run(text: string, mode: NormaliseMode): number {
     let inner = false;
     if (letters >= 2 && leetChars > 0) {
       for (let k = s + 1; k < e - 1 && !inner; k++) {
-        const d = bCodes[k]!;
-        inner = d < 128 && leet[d]! >= 0 && isLetter(bCodes[k - 1]!) && isLetter(bCodes[k + 1]!);
+        const d = BC[k]!;
+        inner = d < 128 && leet[d]! >= 0 && isLetter(BC[k - 1]!) && isLetter(BC[k + 1]!);
       }
     }
     if (inner) {
       for (let k = s; k < e; k++) {
-        const d = bCodes[k]!;
+        const d = BC[k]!;
         if (d >= 128 || leet[d]! < 0) continue;
         if (leetInner[d]) {
           if (k === s || k === e - 1) continue;
-          const before = bCodes[k - 1]!, after = bCodes[k + 1]!;
+          const before = BC[k - 1]!, after = BC[k + 1]!;
           if (!isLatinAlnum(before) || !isLatinAlnum(after)) continue;
         }
-        bCodes[k] = leet[d]!;
+        BC[k] = leet[d]!;
       }
     }
     s = e === s ? s + 1 : e;

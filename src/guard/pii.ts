@@ -238,7 +238,8 @@ export function detectPii(text: string | Normalised, opts: PiiOptions = {}): Pii
   }
   if (want.has('ip')) {
     if (t.includes('.')) each(RE.ipv4, LEFT.digitDot, (m) => { if (isValidIPv4(m[0])) add('ip', 'ipv4', m.index, m.index + m[0].length); });
-    if (t.includes('::') || /[0-9a-f]{1,4}:[0-9a-f]{1,4}:/i.test(t)) {
+    const c1 = t.indexOf(':');
+    if (c1 >= 0 && t.indexOf(':', c1 + 1) >= 0 && (t.includes('::') || /[0-9a-f]{1,4}:[0-9a-f]{1,4}:/i.test(t))) {
       each(RE.ipv6, LEFT.hexColon, (m) => {
         const v = m[0];
         if ((v.match(/:/g) ?? []).length >= 2 && /[0-9A-Fa-f]/.test(v) && isIPv6(v)) add('ip', 'ipv6', m.index, m.index + v.length);

@@ -62,7 +62,7 @@ export class KeywordScanner implements Scanner {
       const action = this.termActions === 'lexicon' && h.action ? h.action : this.action;
       if (action === 'allow') continue;
       for (const c of cats.length ? cats : ['unclassified']) {
-        findings.push({ start: h.start, end: h.end, category: c, kind: 'keyword', action, detail: h.term, replacement: '*'.repeat(h.end - h.start) });
+        findings.push({ start: h.start, end: h.end, category: c, kind: 'keyword', action, detail: h.term, ...(action === 'mask' ? { replacement: '*'.repeat(h.end - h.start) } : {}) });
       }
     }
     return { score: findings.length ? 1 : 0, findings };
