@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { Loading } from './components/ui.tsx';
+import { loadCharts } from './components/Chart.tsx';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
 import { api, clearToken, getToken, setUnauthorizedHandler } from './lib/api.ts';
 import { AuthCtx, clearCaches } from './lib/data.tsx';
@@ -52,8 +52,9 @@ function route(path: string): ReactNode {
 function Shell() {
   const { t, e, locale, setLocale } = useI18n();
   const { path, navigate } = useRouter();
-  const [me, setMe] = useState<Me | null>(null);
-  const [checking, setChecking] = useState(() => !!getToken());
+  // With a token in this tab, render straight away and let /api/whoami fill in the name and role: a
+  // 401 from any request (whoami included) sends the user back to the login page.
+  const [me, setMe] = useState<Me | null>(() => (getToken() ? { id: '', name: '…', role: '' } : null));
   const [flash, setFlash] = useState<string | null>(null);
   const tRef = useRef(t);
   tRef.current = t;
@@ -70,14 +71,10 @@ function Shell() {
   }, [navigate]);
 
   useEffect(() => {
+    // Child effects (the page's data requests) have run by now: fetch the chart library next.
+    void loadCharts();
     if (!getToken()) return;
-    api.get<Me>('/api/whoami').then(
-      (m) => {
-        setMe(m);
-        setChecking(false);
-      },
-      () => setChecking(false),
-    );
+    api.get<Me>('/api/whoami').then(setMe, () => undefined);
   }, []);
 
   // Move focus to the new page's heading on navigation (not on filter changes), for keyboard and screen-reader users.
@@ -108,7 +105,6 @@ function Shell() {
     [navigate],
   );
 
-  if (checking) return <Loading />;
   if (!me || path === '/login') return <Login onLogin={onLogin} flash={flash} />;
 
   return (

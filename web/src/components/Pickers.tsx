@@ -1,7 +1,7 @@
 import { useI18n } from '../i18n/index.tsx';
 import { api } from '../lib/api.ts';
 import { Link } from '../lib/router.tsx';
-import { rememberSystem, useSystem, useTaxonomyItems } from '../lib/data.tsx';
+import { rememberSystem, useSystemName, useTaxonomyItems } from '../lib/data.tsx';
 import type { SystemRecord, TaxonomyItem } from '../lib/types.ts';
 import { Combobox } from './Combobox.tsx';
 
@@ -43,7 +43,7 @@ export function TaxonomyPicker({ label, value, onChange, error, kind, testId }: 
 /** One system, searched by name (the list endpoint's `q`). */
 export function SystemPicker({ label, value, onChange, error, testId }: { label: string; value: string; onChange: (id: string) => void; error?: string | undefined; testId?: string }) {
   const { t } = useI18n();
-  const current = useSystem(value || null);
+  const current = useSystemName(value || null);
   return (
     <div className="picker">
       <Combobox
@@ -61,8 +61,8 @@ export function SystemPicker({ label, value, onChange, error, testId }: { label:
       {value && (
         <ul className="chips" aria-label={label}>
           <li className="chip">
-            <span>{current ? current.name : <code>{value}</code>}</span>
-            <button type="button" aria-label={t('common.remove', { name: current?.name ?? value })} onClick={() => onChange('')}>
+            <span>{current ?? <code>{value}</code>}</span>
+            <button type="button" aria-label={t('common.remove', { name: current ?? value })} onClick={() => onChange('')}>
               ×
             </button>
           </li>
@@ -73,8 +73,8 @@ export function SystemPicker({ label, value, onChange, error, testId }: { label:
 }
 
 export function SystemName({ id, link = true }: { id: string; link?: boolean }) {
-  const s = useSystem(id);
-  const text = s ? s.name : id;
+  const name = useSystemName(id);
+  const text = name ?? id;
   return link ? <Link to={`/systems/${encodeURIComponent(id)}`}>{text}</Link> : <>{text}</>;
 }
 

@@ -32,43 +32,82 @@ export function useApi<T>(loader: (signal: AbortSignal) => Promise<T>, deps: Dep
 export const AuthCtx = createContext<{ me: Me | null; logout: () => void }>({ me: null, logout: () => undefined });
 export const useAuth = () => useContext(AuthCtx);
 
-// --- Caches for names shown next to ids (systems, taxonomy items), kept for the session. ---
-const systemCache = new Map<string, Promise<SystemRecord | null>>();
+// --- Names shown next to ids (systems, taxonomy items), cached for the session. ---
 const taxonomyCache = new Map<string, Promise<Map<string, TaxonomyItem>>>();
+const NAMES_KEY = 'zongheng.systemNames';
+let names: Map<string, string> = new Map(Object.entries(JSON.parse(sessionStorage.getItem(NAMES_KEY) ?? '{}') as Record<string, string>));
+const listeners = new Set<() => void>();
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+
+function setName(id: string, name: string): void {
+  if (names.get(id) === name) return;
+  names.set(id, name);
+  listeners.forEach((l) => l());
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(() => {
+    // Keep the stored map small: the most recent 2,000 names.
+    const entries = [...names].slice(-2000);
+    sessionStorage.setItem(NAMES_KEY, JSON.stringify(Object.fromEntries(entries)));
+  }, 500);
+}
 
 export function clearCaches(): void {
-  systemCache.clear();
   taxonomyCache.clear();
+  names = new Map();
+  wanted.clear();
+  sessionStorage.removeItem(NAMES_KEY);
 }
 
 export function rememberSystem(s: SystemRecord): void {
-  systemCache.set(s.id, Promise.resolve(s));
+  setName(s.id, s.name);
 }
 
-export function loadSystem(id: string): Promise<SystemRecord | null> {
-  let p = systemCache.get(id);
-  if (!p) {
-    p = api.get<SystemRecord>(`/api/systems/${encodeURIComponent(id)}`).catch((e: unknown) => {
-      systemCache.delete(id);
-      if (e instanceof ApiError && e.status === 404) return null;
-      throw e;
-    });
-    systemCache.set(id, p);
+/**
+ * System names are fetched one id at a time (GET /api/systems/:id), at most two at once and newest
+ * request first, and only while some row still shows that id: a page of 50 risks must not queue 50
+ * requests in front of the next page's own request.
+ */
+const wanted = new Map<string, number>(); // id → number of mounted components showing it
+const queued: string[] = [];
+const failed = new Set<string>();
+let active = 0;
+
+function pump(): void {
+  while (active < 2 && queued.length) {
+    const id = queued.pop()!;
+    if (!wanted.get(id) || names.has(id) || failed.has(id)) continue;
+    active++;
+    api
+      .get<SystemRecord>(`/api/systems/${encodeURIComponent(id)}`)
+      .then(rememberSystem, () => failed.add(id))
+      .finally(() => {
+        active--;
+        pump();
+      });
   }
-  return p;
 }
 
-export function useSystem(id: string | null | undefined): SystemRecord | null | undefined {
-  const [s, setS] = useState<SystemRecord | null | undefined>(undefined);
+/** The name of a system (or undefined while it loads). */
+export function useSystemName(id: string | null | undefined): string | undefined {
+  const [, bump] = useState(0);
   useEffect(() => {
-    if (!id) return setS(undefined);
-    let live = true;
-    loadSystem(id).then((v) => live && setS(v), () => live && setS(null));
+    if (!id) return;
+    const on = () => bump((n) => n + 1);
+    listeners.add(on);
+    wanted.set(id, (wanted.get(id) ?? 0) + 1);
+    if (!names.has(id)) {
+      queued.push(id);
+      // Let the page's own requests go first.
+      setTimeout(pump, 0);
+    }
     return () => {
-      live = false;
+      listeners.delete(on);
+      const n = (wanted.get(id) ?? 1) - 1;
+      if (n > 0) wanted.set(id, n);
+      else wanted.delete(id);
     };
   }, [id]);
-  return s;
+  return id ? names.get(id) : undefined;
 }
 
 function taxonomyOf(id: string): string {

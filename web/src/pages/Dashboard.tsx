@@ -21,10 +21,13 @@ export function Dashboard() {
   const { t, e, num, pick } = useI18n();
   const dash = useApi((s) => api.get<DashboardData>('/api/dashboard', {}, s), []);
   const names = useApi(() => loadTaxonomyList(), []);
-  const overdue = useApi((s) => api.get<RiskPage>('/api/risks', { overdue: true, sort: 'review', limit: 5 }, s), []);
-  const evidence = useApi((s) => api.get<{ items: Evidence[] }>('/api/evidence', { limit: 5 }, s), []);
-  const audit = useApi((s) => api.get<{ items: AuditEntry[] }>('/api/audit', { limit: 6 }, s), []);
   const d = dash.data;
+  // The lists below the charts wait for the summary: on the embedded store queries run one at a time,
+  // and the summary (counts, heat map, coverage) is what the page is for.
+  const ready = !!d;
+  const overdue = useApi((s) => (ready ? api.get<RiskPage>('/api/risks', { overdue: true, sort: 'review', limit: 5 }, s) : new Promise<never>(() => undefined)), [ready]);
+  const evidence = useApi((s) => (ready ? api.get<{ items: Evidence[] }>('/api/evidence', { limit: 5 }, s) : new Promise<never>(() => undefined)), [ready]);
+  const audit = useApi((s) => (ready ? api.get<{ items: AuditEntry[] }>('/api/audit', { limit: 6 }, s) : new Promise<never>(() => undefined)), [ready]);
 
   const gradeOption = useMemo<ChartOption | null>(() => {
     if (!d) return null;
