@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useI18n, type I18n } from '../i18n/index.tsx';
 import type { MessageKey } from '../i18n/en.ts';
 import type { Revision } from '../lib/types.ts';
+import { ENUMS } from '../i18n/enums.ts';
 
 const NOISE = new Set(['revision', 'updatedAt', 'updatedBy', 'createdAt', 'createdBy', 'id']);
 const FIELD_LABELS: Record<string, MessageKey> = {
@@ -26,7 +27,7 @@ export function formatValue(v: unknown, i18n: I18n, field = ''): string {
   if (typeof v === 'boolean') return i18n.t(v ? 'common.yes' : 'common.no');
   if (typeof v === 'string') {
     if (field === 'priority' || field === 'grade') return e(field === 'grade' ? 'grade' : 'priority', v);
-    if (field === 'status') return e('riskStatus', v);
+    if (field === 'status') return v in ENUMS.riskStatus ? e('riskStatus', v) : e('controlStatus', v);
     if (field === 'source') return e('riskSource', v);
     if (field === 'domain') return e('domain', v);
     if (field === 'population') return e('population', v);

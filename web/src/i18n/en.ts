@@ -290,7 +290,7 @@ export const en = {
   'audit.hint': 'Every change is appended to a hash chain; verifying walks the whole chain.',
   'audit.verify': 'Verify the chain',
   'audit.verifying': 'Verifying…',
-  'audit.ok': 'Chain intact: {n} entries, head {head}.',
+  'audit.ok': 'Chain intact: {n} entries, head {head}',
   'audit.broken': 'Chain broken at entry {seq}: {message}',
   'audit.seq': '#',
   'audit.at': 'When',

@@ -292,7 +292,7 @@ export const zh: Record<MessageKey, string> = {
   'audit.hint': '每次变更都追加到哈希链；验证会遍历整条链。',
   'audit.verify': '验证哈希链',
   'audit.verifying': '正在验证…',
-  'audit.ok': '哈希链完整：共 {n} 条，链头 {head}。',
+  'audit.ok': '哈希链完整：共 {n} 条，链头 {head}',
   'audit.broken': '哈希链在第 {seq} 条断裂：{message}',
   'audit.seq': '序号',
   'audit.at': '时间',

@@ -24,7 +24,9 @@ export class ApiError extends Error {
     const all = this.issues.length ? this.issues : this.field ? [{ field: this.field, message: this.message, allowed: this.allowed }] : [];
     for (const i of all) {
       const key = i.field || 'body';
-      if (!(key in out)) out[key] = i.allowed ? `${i.message} (${i.allowed})` : i.message;
+      // "Too small: expected string to have >=1 characters" + allowed "at least 1 characters" →
+      // "Too small: at least 1 characters": the server's words, without saying the same thing twice.
+      if (!(key in out)) out[key] = i.allowed ? `${i.message.split(':')[0]}: ${i.allowed}` : i.message;
     }
     return out;
   }

@@ -145,7 +145,7 @@ export function RiskRegister() {
                       <Link to={`/risks/${r.id}`}>{r.title}</Link>
                       {r.needsReassessment && <span className="tag warn">{t('risk.needsReassessment')}</span>}
                     </td>
-                    <td>
+                    <td className="system-cell">
                       <SystemName id={r.systemId} />
                     </td>
                     <td>
