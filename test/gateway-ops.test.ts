@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
@@ -35,10 +36,14 @@ async function until<T>(fn: () => Promise<T | undefined>, ms = 10_000): Promise<
 describe('gateway operations', () => {
   let s: GatewayTestServer;
   let strict: OpenAI;
+  const policyFile = join(mkdtempSync(join(tmpdir(), 'zh-gw-policy-')), 'filed.yaml');
+  const filed = (term: string) => `name: filed\nversion: 1\noutput:\n  - { type: keyword, action: block, terms: [{ term: ${term}, categories: [tc260.3.1.2.d] }] }\n`;
   before(async () => {
+    writeFileSync(policyFile, filed('alpha'));
     s = await startGatewayTestServer(testConfig, (url) => ({
       upstreams: { mock: { type: 'openai', baseUrl: `${url}/v1`, apiKeyEnv: UPSTREAM_KEY_ENV, timeoutMs: 5000, streamIdleMs: 300 } },
-      policies: { strict: { yaml: STRICT_POLICY } },
+      policies: { strict: { yaml: STRICT_POLICY }, filed: { file: policyFile } },
+      reloadMs: 200,
       decisions: { flushMs: 20, batchSize: 16, retryMs: 100, insertTimeoutMs: 1000 },
       evidence: { intervalMs: 0 },
       confirmations: { holdMs: 8000, expiryMs: 60_000 },
@@ -167,6 +172,13 @@ describe('gateway operations', () => {
     assert.equal((await s.api('DELETE', '/api/gateway/policies/live')).status, 409, 'in use by a live key');
     const check = await s.api('POST', '/api/guard/check', { text: 'so part 5 it is', direction: 'output', policy: 'live' });
     assert.equal(check.body.action, 'block');
+    // A policy file named in the config is watched: editing it reloads the policy.
+    const out = async (text: string) => (await s.api('POST', '/api/guard/check', { text, direction: 'output', policy: 'filed' })).body.action;
+    assert.deepEqual([await out('alpha'), await out('beta')], ['block', 'allow']);
+    writeFileSync(policyFile, filed('beta'));
+    await until(async () => ((await out('beta')) === 'block' ? true : undefined));
+    assert.equal(await out('alpha'), 'allow');
+    assert.equal((await s.api('GET', '/api/gateway/policies/filed')).body.source, 'config');
   });
 
   it('CLI: gateway key create/list/revoke and policy list/show/validate', async () => {

@@ -86,7 +86,14 @@ export function gatewayManagement(d: ManagementDeps) {
     return up;
   }
 
-  async function reloadUpstreams(): Promise<void> {
+  let upChain: Promise<unknown> = Promise.resolve();
+  /** One at a time (see PolicyRegistry.reload). */
+  function reloadUpstreams(): Promise<void> {
+    const next = upChain.then(loadUpstreams);
+    upChain = next.catch(() => undefined);
+    return next;
+  }
+  async function loadUpstreams(): Promise<void> {
     const rows = await store.read.gateway.listUpstreams();
     const next = new Map<string, UpstreamSpec>();
     for (const r of rows) {

@@ -159,11 +159,20 @@ export class PolicyRegistry {
     return compilePolicy(name, text, 'config', (prev?.revision ?? 0) + 1, { ...(file ? { file, baseDir: dirname(file) } : {}), ...(object !== undefined ? { object } : {}) });
   }
 
+  private chain: Promise<unknown> = Promise.resolve();
+
   /**
    * Recompiles what changed and swaps the map. A policy that fails to compile keeps its previous
-   * version (if any) and the error is reported in `errors`.
+   * version (if any) and the error is reported in `errors`. Reloads run one at a time, so a timer
+   * reload that read the store before an API save cannot swap in older data after it.
    */
-  async reload(): Promise<{ changed: string[]; errors: Record<string, string> }> {
+  reload(): Promise<{ changed: string[]; errors: Record<string, string> }> {
+    const next = this.chain.then(() => this.doReload());
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async doReload(): Promise<{ changed: string[]; errors: Record<string, string> }> {
     const next = new Map<string, CompiledPolicy>();
     const errors = new Map<string, string>();
     const setOrKeep = (name: string, build: () => CompiledPolicy) => {
