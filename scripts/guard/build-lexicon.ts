@@ -10,7 +10,7 @@
 // character terms of mixed lists that no cue routed, and any term that occurs in benign text
 // (a benign corpus from the shared datasets plus our own benign prompts). Terms are printed to
 // no log; only counts are.
-import { readFileSync, writeFileSync, copyFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { normaliseTerm, normalise } from '../../src/guard/normalise.ts';
 import { AhoCorasick } from '../../src/guard/aho.ts';
@@ -43,13 +43,9 @@ function benignDocs(): string[] {
   for (const r of readJsonl(join(DS, 'deepset_prompt_injections/deepset_prompt_injections.jsonl'))) if (r.label === 0) docs.push(String(r.text));
   let k = 0;
   for (const r of readJsonl(join(DS, 'bbq_sample/bbq_sample.jsonl'))) if (k++ % 4 === 0) docs.push(`${r.context} ${r.question}`);
-  const extra = join(GUARD_DATA_DIR, 'train-extra');
-  if (existsSync(extra)) {
-    for (const f of readdirSync(extra)) {
-      if (!f.endsWith('.jsonl')) continue;
-      for (const r of readJsonl(join(extra, f))) if (r.label === 0 || r.label === 'benign') docs.push(String(r.text));
-    }
-  }
+  // our own benign prompts (data/guard/train-extra/benign.yaml): every list in it
+  const own = parseYaml(readFileSync(join(GUARD_DATA_DIR, 'train-extra', 'benign.yaml'), 'utf8')) as Record<string, string[]>;
+  for (const list of Object.values(own)) docs.push(...list);
   return docs;
 }
 
