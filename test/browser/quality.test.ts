@@ -1,0 +1,92 @@
+// Every main page on the demo organisation, in English and 简体中文: renders without errors, has a
+// heading, labels every form control, shows no untranslated message keys, and is keyboard-usable.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers.ts';
+import { buildConsole, launch, login, newPage } from './browser.ts';
+
+let server: TestServer;
+let browser: Browser;
+let pages: string[];
+
+before(async () => {
+  buildConsole();
+  [server, browser] = await Promise.all([startTestServer({ demo: true }), launch()]);
+  const sys = (await server.api<{ items: { id: string }[] }>('GET', '/api/systems?limit=1')).body.items[0]!.id;
+  const risk = (await server.api<{ items: { id: string }[] }>('GET', '/api/risks?limit=1&sort=score')).body.items[0]!.id;
+  const ev = (await server.api<{ items: { id: string }[] }>('GET', '/api/evidence?limit=1')).body.items[0]!.id;
+  pages = ['/', '/systems', `/systems/${sys}`, `/systems/${sys}/edit`, '/systems/new', '/risks', '/risks/new', `/risks/${risk}`, '/controls', '/evidence', `/evidence/${ev}`, '/incidents', '/audit', '/modules/evaluate', '/no/such/page'];
+});
+after(async () => {
+  await browser?.close();
+  await server?.cleanup();
+});
+
+const KEY = /\b(app|nav|lang|auth|common|error|login|dash|sys|risk|hist|ctl|ev|inc|audit|mod|notFound)\.[a-z][A-Za-z.]+\b/;
+
+async function check(page: Page, path: string) {
+  await page.goto(server.url + path);
+  await page.locator('#page-title').waitFor();
+  await page.waitForLoadState('networkidle');
+  const report = await page.evaluate(() => {
+    const unlabeled = [...document.querySelectorAll<HTMLElement>('main input, main select, main textarea, main button')]
+      .filter((el) => el.offsetParent !== null || el.closest('.sr-only-focusable'))
+      .filter((el) => {
+        const named = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent!.trim());
+        return !named;
+      })
+      .map((el) => el.outerHTML.slice(0, 120));
+    const clone = document.querySelector('main')!.cloneNode(true) as HTMLElement;
+    clone.querySelectorAll('code, .ids, .payload').forEach((c) => c.remove());
+    return { unlabeled, text: clone.innerText, h1: document.querySelectorAll('h1').length };
+  });
+  assert.deepEqual(report.unlabeled, [], `${path}: form controls without a label`);
+  assert.equal(report.h1, 1, `${path}: one h1`);
+  const key = KEY.exec(report.text);
+  assert.equal(key, null, `${path}: untranslated key ${key?.[0]}`);
+  return report.text;
+}
+
+for (const locale of ['en', 'zh'] as const) {
+  test(`every page renders, labels its controls and is translated (${locale})`, async () => {
+    const page = await newPage(browser, { locale });
+    await login(page, server.url, server.token);
+    for (const path of pages) {
+      const text = await check(page, path);
+      if (locale === 'zh' && path === '/') assert.match(text, /治理总览/);
+      if (locale === 'en' && path === '/') assert.match(text, /Governance at a glance/);
+    }
+    assert.deepEqual(page.errors, []);
+    await page.context().close();
+  });
+}
+
+test('keyboard: skip link first, visible focus, nav reachable, dialog closes with Escape', async () => {
+  const page = await newPage(browser);
+  await login(page, server.url, server.token);
+  await page.goto(server.url + '/');
+  await page.locator('#page-title').waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'skip');
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+  assert.notEqual(outline, 'none', 'focused element has a visible outline');
+  // Tab into the navigation and open the register with the keyboard.
+  for (let i = 0; i < 10; i++) {
+    if ((await page.evaluate(() => document.activeElement?.textContent)) === 'Risk register') break;
+    await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/risks$/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'page-title', 'focus moves to the new page heading');
+  // The control-status dialog is modal and closes with Escape.
+  await page.goto(server.url + '/controls');
+  await page.locator('[data-testid=control-matrix] td.st button').first().focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('control-panel').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('control-panel').waitFor({ state: 'detached' });
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
