@@ -79,7 +79,8 @@ test('keyboard: skip link first, visible focus, nav reachable, dialog closes wit
   }
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/risks$/);
-  assert.equal(await page.evaluate(() => document.activeElement?.id), 'page-title', 'focus moves to the new page heading');
+  // Focus moves to the new page's heading once it renders (the page's code loads on demand).
+  await page.waitForFunction(() => document.activeElement?.id === 'page-title' && document.activeElement.textContent === 'Risk register', undefined, { timeout: 10_000 });
   // The control-status dialog is modal and closes with Escape.
   await page.goto(server.url + '/controls');
   await page.locator('[data-testid=control-matrix] td.st button').first().focus();

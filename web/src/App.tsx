@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Loading, titleFocus } from './components/ui.tsx';
 import { loadCharts } from './components/Chart.tsx';
 import { I18nProvider, useI18n } from './i18n/index.tsx';
 import { api, clearToken, getToken, setUnauthorizedHandler } from './lib/api.ts';
@@ -6,19 +7,23 @@ import { AuthCtx, clearCaches } from './lib/data.tsx';
 import { Link, match, RouterProvider, useRouter } from './lib/router.tsx';
 import { MODULES, NAV } from './lib/nav.ts';
 import type { Me } from './lib/types.ts';
-import { Audit } from './pages/Audit.tsx';
-import { Controls } from './pages/Controls.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
-import { EvidenceDetail, EvidenceList } from './pages/Evidence.tsx';
-import { Incidents } from './pages/Incidents.tsx';
 import { Login } from './pages/Login.tsx';
 import { ModulePage, NotFound } from './pages/Misc.tsx';
-import { RiskCreate } from './pages/RiskCreate.tsx';
-import { RiskDetail } from './pages/RiskDetail.tsx';
-import { RiskRegister } from './pages/RiskRegister.tsx';
-import { SystemDetail } from './pages/SystemDetail.tsx';
-import { SystemForm } from './pages/SystemForm.tsx';
-import { SystemList } from './pages/SystemList.tsx';
+
+// The dashboard (the landing page) is in the main bundle; every other page is its own small chunk,
+// so the first visit compiles less JavaScript before it can ask the API for anything.
+const Audit = lazy(() => import('./pages/Audit.tsx').then((m) => ({ default: m.Audit })));
+const Controls = lazy(() => import('./pages/Controls.tsx').then((m) => ({ default: m.Controls })));
+const EvidenceList = lazy(() => import('./pages/Evidence.tsx').then((m) => ({ default: m.EvidenceList })));
+const EvidenceDetail = lazy(() => import('./pages/Evidence.tsx').then((m) => ({ default: m.EvidenceDetail })));
+const Incidents = lazy(() => import('./pages/Incidents.tsx').then((m) => ({ default: m.Incidents })));
+const RiskCreate = lazy(() => import('./pages/RiskCreate.tsx').then((m) => ({ default: m.RiskCreate })));
+const RiskDetail = lazy(() => import('./pages/RiskDetail.tsx').then((m) => ({ default: m.RiskDetail })));
+const RiskRegister = lazy(() => import('./pages/RiskRegister.tsx').then((m) => ({ default: m.RiskRegister })));
+const SystemDetail = lazy(() => import('./pages/SystemDetail.tsx').then((m) => ({ default: m.SystemDetail })));
+const SystemForm = lazy(() => import('./pages/SystemForm.tsx').then((m) => ({ default: m.SystemForm })));
+const SystemList = lazy(() => import('./pages/SystemList.tsx').then((m) => ({ default: m.SystemList })));
 
 export function App() {
   return (
@@ -84,7 +89,16 @@ function Shell() {
       first.current = false;
       return;
     }
-    const h = setTimeout(() => document.getElementById('page-title')?.focus({ preventScroll: true }), 0);
+    // Pages that load code or data first render their heading later: PageHeader takes it from there.
+    titleFocus.pending = true;
+    const h = setTimeout(() => {
+      // While a lazily loaded page is on its way, React keeps the previous page mounted but hidden.
+      const el = document.getElementById('page-title');
+      if (el && el.getClientRects().length > 0 && titleFocus.pending) {
+        titleFocus.pending = false;
+        el.focus({ preventScroll: true });
+      }
+    }, 0);
     return () => clearTimeout(h);
   }, [path]);
 
@@ -154,7 +168,7 @@ function Shell() {
           </ul>
         </nav>
         <main id="main" className="content">
-          {route(path)}
+          <Suspense fallback={<Loading />}>{route(path)}</Suspense>
         </main>
       </div>
     </AuthCtx.Provider>

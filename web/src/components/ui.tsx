@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { ApiError } from '../lib/api.ts';
 import { useAuth } from '../lib/data.tsx';
 import { useI18n } from '../i18n/index.tsx';
@@ -69,11 +69,21 @@ export function Badge({ group, value }: { group: EnumGroup; value: string | null
   return <span className={`badge b-${group}-${value}`}>{e(group, value)}</span>;
 }
 
+/** Set on client-side navigation: the next page heading to appear takes keyboard focus. */
+export const titleFocus = { pending: false };
+
 export function PageHeader({ title, actions, children }: { title: string; actions?: ReactNode; children?: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (titleFocus.pending && ref.current) {
+      titleFocus.pending = false;
+      ref.current.focus({ preventScroll: true });
+    }
+  }, []);
   return (
     <header className="page-header">
       <div>
-        <h1 tabIndex={-1} id="page-title">
+        <h1 tabIndex={-1} id="page-title" ref={ref}>
           {title}
         </h1>
         {children}
