@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startServer } from '../../src/server/start.ts';
@@ -180,6 +180,7 @@ async function register() {
   return { all: stats(all), byFilter: table(byKind), apiOnly: { all: stats(apiAll), byFilter: table(apiByKind) } };
 }
 
+const loadavgAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 try {
   log('measuring the dashboard…');
   const dash = await dashboard();
@@ -193,7 +194,8 @@ try {
         systems: SYSTEMS,
         risks: RISKS,
         seed: seedResult,
-        machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, chromium: browser.version() },
+        // The load average shows whether other work shared the machine while this ran.
+        machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, chromium: browser.version(), loadavgAtStart, loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
         consoleBuild: { built: built.built, scripts: js },
         targetsMs: { dashboardFirstRender: 1500, registerFilter: 300 },
         dashboardFirstRenderMs: dash,
