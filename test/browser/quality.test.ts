@@ -91,3 +91,23 @@ test('keyboard: skip link first, visible focus, nav reachable, dialog closes wit
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
+
+test('mouse: selecting a heat-map cell in the chart opens the register filtered to that cell', async () => {
+  const page = await newPage(browser);
+  await login(page, server.url, server.token);
+  await page.locator('[data-testid=heatmap-chart] svg').waitFor();
+  // The busiest cell, and where the chart draws it (grid insets as set in HeatMap.tsx).
+  const cells = await page.locator('[data-testid=heatmap-table] td[data-cell]').evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-cell')!, Number(td.getAttribute('data-count'))] as const));
+  const [cell, count] = [...cells].sort((a, b) => b[1] - a[1])[0]!;
+  const [l, i] = cell.split('-').map(Number) as [number, number];
+  const box = (await page.locator('[data-testid=heatmap-chart]').boundingBox())!;
+  const w = box.width - 56 - 12;
+  const h = box.height - 8 - 44;
+  await page.mouse.click(box.x + 56 + (w * (i - 0.5)) / 5, box.y + 8 + h * (1 - (l - 0.5) / 5));
+  await page.waitForURL(new RegExp(`cell=${cell}`));
+  await page.getByTestId('risk-table').waitFor();
+  const rows = await page.getByTestId('risk-table').locator('tbody tr').count();
+  assert.equal(rows, Math.min(count, 50));
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
