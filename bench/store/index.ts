@@ -47,6 +47,8 @@ async function benchStore(label: string, store: Store) {
     'risks: taxonomy filter': () => r.risks.list({ taxonomyId: 'tc260.3.1.2.d', limit: 50, offset: 0 }),
     'risks: overdue': () => r.risks.list({ overdue: true, sort: 'review', limit: 50, offset: 0 }),
     'risks: sort by score, page 20': () => r.risks.list({ sort: 'score', limit: 50, offset: 1000 }),
+    'risks: status=treating sorted by score': () => r.risks.list({ status: 'treating', sort: 'score', limit: 50, offset: 0 }),
+    'risks: priority=medium sorted by score': () => r.risks.list({ priority: 'medium', sort: 'score', limit: 50, offset: 0 }),
     'risks: count priority=high (capped at 10k)': () => r.risks.count({ priority: 'high' }),
     'risks: count system filter': () => r.risks.count({ systemId }),
     'risk history': () => r.revisions.list('risk', someRisk!.id),
