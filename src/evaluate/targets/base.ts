@@ -27,7 +27,13 @@ export abstract class BaseTarget implements Target {
     this.type = c.type;
     this.name = c.name ?? (c.model ? `${c.type}:${c.model}` : c.type);
     this.limiter = new Limiter({ concurrency: c.concurrency, ...(c.rpm ? { rpm: c.rpm } : {}), ...(c.tpm ? { tpm: c.tpm } : {}) });
-    this.policy = { timeoutMs: c.timeoutMs, retries: c.retries, backoffBaseMs: c.backoffBaseMs, backoffMaxMs: c.backoffMaxMs };
+    this.policy = {
+      timeoutMs: c.timeoutMs,
+      retries: c.retries,
+      backoffBaseMs: c.backoffBaseMs,
+      backoffMaxMs: c.backoffMaxMs,
+      ...(c.maxResponseBytes !== undefined ? { maxResponseBytes: c.maxResponseBytes } : {}),
+    };
     this.identity = {
       type: c.type,
       baseUrl: c.baseUrl ?? c.url,

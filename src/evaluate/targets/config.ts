@@ -32,6 +32,7 @@ export const TargetConfigSchema = z
     retries: z.number().int().min(0).max(20).default(3),
     backoffBaseMs: z.number().int().min(1).max(60_000).default(500),
     backoffMaxMs: z.number().int().min(1).max(600_000).default(30_000),
+    maxResponseBytes: z.number().int().min(1024).max(1_073_741_824).optional(),
     concurrency: z.number().int().min(1).max(1024).default(4),
     rpm: z.number().positive().optional(),
     tpm: z.number().positive().optional(),

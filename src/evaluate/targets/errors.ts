@@ -37,7 +37,7 @@ export function classifyStatus(status: number): ErrorKind {
 }
 
 /** Retry-After in seconds or as an HTTP date; also OpenAI's `retry-after-ms`. */
-export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
+export function parseRetryAfter(headers: { get(name: string): string | null }, now = Date.now()): number | undefined {
   const ms = headers.get('retry-after-ms');
   if (ms && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));
   const v = headers.get('retry-after');

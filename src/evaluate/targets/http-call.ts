@@ -1,9 +1,10 @@
 /**
  * One HTTP exchange with a model API: per-attempt timeout (covering the body too), retries with
  * exponential backoff and full jitter, Retry-After honoured, and every failure classified.
- * Uses the global fetch (undici), which keeps connections alive between calls.
+ * Uses http-client.ts (node:http with keep-alive agents), not the global fetch: see there why.
  */
 import { TargetError, classifyStatus, parseRetryAfter } from './errors.ts';
+import { httpSend, type HttpRequest, type HttpResponse } from './http-client.ts';
 import { sleep } from './limiter.ts';
 
 export interface RetryPolicy {
@@ -14,14 +15,11 @@ export interface RetryPolicy {
   /** Longest Retry-After we are willing to wait; longer ones end the case as rate_limited. */
   maxRetryAfterMs?: number;
   random?: () => number;
+  /** Largest response body accepted (after decompression); larger ones are bad_response. */
+  maxResponseBytes?: number;
 }
 
-export interface HttpRequest {
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-}
+export type { HttpRequest, HttpResponse } from './http-client.ts';
 
 export interface AttemptInfo {
   attempt: number;
@@ -40,7 +38,7 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?
 
 const BLOCK_CODES = /content[_-]?(filter|policy|blocked)|blocked|guardrail|moderation/i;
 
-async function errorFromResponse(res: Response): Promise<TargetError> {
+async function errorFromResponse(res: HttpResponse): Promise<TargetError> {
   let text = '';
   try {
     text = (await res.text()).slice(0, 2000);
@@ -72,8 +70,9 @@ function networkError(e: unknown, timedOut: boolean, external?: AbortSignal): Ta
   if (external?.aborted) return new TargetError('aborted', 'run aborted');
   if (timedOut) return new TargetError('timeout', 'request timed out');
   if (e instanceof TargetError) return e;
-  const err = e as Error & { cause?: { code?: string; message?: string } };
-  const cause = err.cause?.code ?? err.cause?.message ?? '';
+  // node:http errors carry `code` themselves (ECONNREFUSED, ECONNRESET, ENOTFOUND, cert errors).
+  const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
+  const cause = err.code ?? err.cause?.code ?? err.cause?.message ?? '';
   return new TargetError('network', `${err.message}${cause ? ` (${cause})` : ''}`);
 }
 
@@ -84,7 +83,7 @@ function networkError(e: unknown, timedOut: boolean, external?: AbortSignal): Ta
 export async function callWithRetry<T>(
   req: HttpRequest,
   policy: RetryPolicy,
-  read: (res: Response, signal: AbortSignal) => Promise<T>,
+  read: (res: HttpResponse, signal: AbortSignal) => Promise<T>,
   opts: { signal?: AbortSignal; onRetry?: (info: AttemptInfo) => void; beforeRetry?: () => Promise<void> } = {},
 ): Promise<{ value: T; attempts: number }> {
   const maxRetryAfter = policy.maxRetryAfterMs ?? 120_000;
@@ -99,12 +98,7 @@ export async function callWithRetry<T>(
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
     let error: TargetError;
     try {
-      const res = await fetch(req.url, {
-        method: req.method,
-        headers: req.headers,
-        ...(req.body !== undefined ? { body: req.body } : {}),
-        signal,
-      });
+      const res = await httpSend(req, { signal, ...(policy.maxResponseBytes !== undefined ? { maxBytes: policy.maxResponseBytes } : {}) });
       if (!res.ok) {
         error = await errorFromResponse(res);
       } else {
@@ -136,7 +130,7 @@ export async function callWithRetry<T>(
 }
 
 /** Parses a JSON body, turning garbage into a bad_response error. */
-export async function readJson(res: Response): Promise<unknown> {
+export async function readJson(res: HttpResponse): Promise<unknown> {
   const text = await res.text();
   try {
     return JSON.parse(text);
@@ -146,13 +140,12 @@ export async function readJson(res: Response): Promise<unknown> {
 }
 
 /** Reads a server-sent-events body, calling `onData` for each `data:` payload. Returns ms to the first byte. */
-export async function readSse(res: Response, onData: (data: string) => void): Promise<number | undefined> {
-  if (!res.body) throw new TargetError('bad_response', 'stream has no body');
+export async function readSse(res: HttpResponse, onData: (data: string) => void): Promise<number | undefined> {
   const start = Date.now();
   let first: number | undefined;
   const decoder = new TextDecoder();
   let buf = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of res.body) {
     if (first === undefined) first = Date.now() - start;
     buf += decoder.decode(chunk, { stream: true });
     let i: number;

@@ -3,7 +3,7 @@ import type { Message } from '../types.ts';
 import { BaseTarget, num, type SendResult } from './base.ts';
 import type { ResolvedTarget } from './config.ts';
 import { TargetError } from './errors.ts';
-import { callWithRetry, readJson, readSse } from './http-call.ts';
+import { callWithRetry, readJson, readSse, type HttpResponse } from './http-call.ts';
 import type { ChatRequest } from './target.ts';
 
 function trimSlash(s: string): string {
@@ -87,7 +87,7 @@ function parseOpenAi(j: unknown): Omit<SendResult, 'attempts'> {
   };
 }
 
-async function readOpenAiStream(res: Response): Promise<Omit<SendResult, 'attempts'>> {
+async function readOpenAiStream(res: HttpResponse): Promise<Omit<SendResult, 'attempts'>> {
   let text = '';
   let finishReason: string | undefined;
   let inputTokens: number | undefined;

@@ -9,12 +9,15 @@
  *   #garbage → a non-JSON body;  #badshape → JSON without the expected fields
  *   #500 → always HTTP 500;  #500once → HTTP 500 on the first try of this prompt
  *   #429once → HTTP 429 with Retry-After: 1 on the first try
- *   #slow → streams the body slowly (about 3 s);  #filter → a content-filter block
+ *   #slow → streams the body slowly (about 3 s; as SSE events when the request streams)
+ *   #resetonce → the connection is dropped without a reply on the first try
+ *   #gzip → a gzip-compressed reply;  #huge → a 2 MB reply;  #filter → a content-filter block
  *   #echo → answers with the whole prompt
  *   #authecho → HTTP 401 whose error message repeats the credentials it received (redaction test)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 export interface SimRequest {
   protocol: 'openai' | 'anthropic' | 'ollama' | 'generic';
@@ -34,6 +37,7 @@ export type SimReply =
   | { garbage: string }
   | { badShape: true }
   | { slowMs: number; text: string }
+  | { reset: true }
   | { filter: true };
 
 export type SimScript = (req: SimRequest) => SimReply;
@@ -51,6 +55,8 @@ export const defaultScript: SimScript = (req) => {
   if (p.includes('#429once') && req.attempt === 0)
     return { status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'slow down' } } };
   if (p.includes('#slow')) return { slowMs: 3000, text: 'A slow but fine answer.' };
+  if (p.includes('#resetonce') && req.attempt === 0) return { reset: true };
+  if (p.includes('#huge')) return { text: 'x'.repeat(2 * 1024 * 1024) };
   if (p.includes('#filter')) return { filter: true };
   if (p.includes('#authecho'))
     return { status: 401, body: { error: { message: `invalid key: ${String(req.headers['authorization'] ?? req.headers['x-api-key'] ?? '')}` } } };
@@ -74,6 +80,8 @@ export interface SimServer {
   port: number;
   server: Server;
   requests: number;
+  /** Slow replies whose client went away before the body was complete. */
+  slowAbandoned: number;
   /** Every Authorization / x-api-key header value seen (to check keys are sent). */
   keysSeen: Set<string>;
   setScript(s: SimScript): void;
@@ -131,6 +139,7 @@ export async function startSimServer(script: SimScript = defaultScript): Promise
     port: 0,
     server: undefined as unknown as Server,
     requests: 0,
+    slowAbandoned: 0,
     keysSeen: new Set(),
     setScript: (s) => {
       current = s;
@@ -143,6 +152,12 @@ export async function startSimServer(script: SimScript = defaultScript): Promise
   const server = createServer(async (req, res) => {
     state.requests++;
     const url = (req.url ?? '/').split('?')[0]!;
+    // /r307/v1/... and /r302/v1/... redirect to /v1/... (redirect-policy tests).
+    const redirect = /^\/r(30[1278])(\/.*)$/.exec(url);
+    if (redirect) {
+      res.writeHead(Number(redirect[1]), { location: redirect[2]! });
+      return res.end();
+    }
     const protocol: SimRequest['protocol'] | null = url === '/v1/chat/completions'
       ? 'openai'
       : url === '/v1/messages'
@@ -177,6 +192,7 @@ export async function startSimServer(script: SimScript = defaultScript): Promise
     const model = String(body['model'] ?? 'sim');
     const stream = body['stream'] === true;
     const reply = current({ protocol, model, system, messages, lastUser, headers: req.headers, attempt, stream });
+    if ('reset' in reply) return void req.socket.destroy();
     if ('garbage' in reply) return send(res, 200, reply.garbage);
     if ('badShape' in reply) return send(res, 200, { unexpected: true });
     if ('status' in reply) return send(res, reply.status, reply.body ?? { error: { message: 'error' } }, reply.headers);
@@ -187,15 +203,22 @@ export async function startSimServer(script: SimScript = defaultScript): Promise
     }
     const inTok = Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
     if ('slowMs' in reply) {
+      const sse = stream && protocol === 'openai';
       const full = JSON.stringify(shape(protocol, model, reply.text, inTok, 8));
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(200, { 'content-type': sse ? 'text/event-stream' : 'application/json' });
       const parts = 10;
       const step = Math.ceil(full.length / parts);
+      const words = reply.text.split(/(?<= )/);
       for (let i = 0; i < parts; i++) {
-        if (res.destroyed) return;
-        res.write(full.slice(i * step, (i + 1) * step));
+        if (res.destroyed || res.socket?.destroyed !== false) {
+          state.slowAbandoned++;
+          return;
+        }
+        if (sse) res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: words[i] ?? '' }, finish_reason: null }] })}\n\n`);
+        else res.write(full.slice(i * step, (i + 1) * step));
         await new Promise((r) => setTimeout(r, reply.slowMs / parts));
       }
+      if (sse) res.write('data: [DONE]\n\n');
       return res.end();
     }
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
@@ -208,6 +231,10 @@ export async function startSimServer(script: SimScript = defaultScript): Promise
       res.write(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: reply.inputTokens ?? inTok, completion_tokens: outTok } })}\n\n`);
       res.write('data: [DONE]\n\n');
       return res.end();
+    }
+    if (lastUser.includes('#gzip')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      return res.end(gzipSync(JSON.stringify(shape(protocol, model, reply.text, reply.inputTokens ?? inTok, outTok))));
     }
     return send(res, 200, shape(protocol, model, reply.text, reply.inputTokens ?? inTok, outTok));
   });
