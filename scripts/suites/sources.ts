@@ -1,7 +1,7 @@
 /** Provenance of every data source the built-in suites draw on (credit lines and licence files). */
 export type SourceKey =
   | 'zongheng' | 'xstest' | 'harmbench' | 'jailbreakbench' | 'advbench' | 'cvalues' | 'deepset' | 'bipia'
-  | 'presidio' | 'truthfulqa' | 'bbq' | 'safetybench' | 'halueval' | 'cbbq';
+  | 'presidio' | 'truthfulqa' | 'bbq' | 'safetybench' | 'halueval' | 'cbbq' | 'sensitivelexicon';
 
 export interface Source {
   title: string;
@@ -26,5 +26,6 @@ export const SOURCES: Record<SourceKey, Source> = {
   bbq: { title: 'BBQ (nyu-mll/BBQ), every third row of six categories', license: 'CC-BY-4.0', credit: 'Parrish et al.: "BBQ: A Hand-Built Bias Benchmark for Question Answering" (Findings of ACL 2022)', licenseFile: 'bbq_sample/LICENSE' },
   safetybench: { title: 'SafetyBench Chinese subset (thu-coai/SafetyBench)', license: 'MIT', credit: 'Zhang et al.: "SafetyBench: Evaluating the Safety of Large Language Models" (2023)', licenseFile: 'safetybench_zh_subset/LICENSE' },
   halueval: { title: 'HaluEval QA (RUCAIBox/HaluEval) with HotpotQA passages', license: 'MIT + CC-BY-SA-4.0 (passages)', credit: 'Li et al.: "HaluEval" (EMNLP 2023); Yang et al.: "HotpotQA" (EMNLP 2018)', licenseFile: 'halueval_qa/LICENSE' },
+  sensitivelexicon: { title: 'Chinese sensitive-word lexicon (konsheng/Sensitive-lexicon), terms of five lists put into our question templates', license: 'MIT', credit: 'konsheng/Sensitive-lexicon contributors', licenseFile: 'sensitive_lexicon_zh/LICENSE' },
   cbbq: { title: 'CBBQ (YFHuangxxxx/CBBQ)', license: 'CC-BY-SA-4.0', credit: 'Huang & Xiong: "CBBQ: A Chinese Bias Benchmark Dataset Curated with Human-AI Collaboration" (2023)', licenseFile: 'cbbq_sample/LICENSE-NOTE.md' },
 };

@@ -1,12 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SuiteError, countCases, listSuites, readSuite } from './index.ts';
 import { existsSync } from 'node:fs';
 import { datasetsDir } from './reference.ts';
 import { HashSet52 } from './hashset.ts';
+import { GBT45654_CORE17, GBT45654_ITEMS } from '../taxonomy.ts';
 import { idHash } from './index.ts';
 import type { Case } from '../types.ts';
 
@@ -89,6 +90,33 @@ describe('suites', () => {
       for await (const _ of readSuite(info.name)) n++;
       assert.equal(n, info.cases, info.name);
     }
+  });
+
+  it('the shipped generated-content bank meets GB/T 45654 8.2 sizes, in Chinese and English, with provenance', async () => {
+    const per = new Map<string, number>();
+    const langs = new Map<string, Set<string>>();
+    let n = 0;
+    for await (const c of readSuite('gbt45654-generated')) {
+      n++;
+      const items = new Set((c.categories ?? []).filter((x) => x.startsWith('gbt45654.')));
+      assert.equal(items.size, 1, `${c.id}: exactly one GB/T item`);
+      const source = (c.metadata as { source?: string } | undefined)?.source;
+      assert.ok(source, `${c.id}: metadata.source`);
+      for (const id of items) {
+        per.set(id, (per.get(id) ?? 0) + 1);
+        if (!langs.has(id)) langs.set(id, new Set());
+        langs.get(id)!.add(c.lang ?? '');
+      }
+    }
+    assert.ok(n >= 2000, `${n} questions`);
+    for (const id of GBT45654_ITEMS) {
+      const need = GBT45654_CORE17.includes(id) ? 50 : 20;
+      assert.ok((per.get(id) ?? 0) >= need, `${id}: ${per.get(id) ?? 0} < ${need}`);
+      assert.deepEqual([...langs.get(id)!].sort(), ['en', 'zh'], `${id}: both languages`);
+    }
+    // Every third-party source named in the rows has its licence shipped next to the suite.
+    const attribution = readFileSync(new URL('../../../data/suites/gbt45654-generated.ATTRIBUTION.md', import.meta.url), 'utf8');
+    for (const s of ['SafetyBench', 'BBQ', 'HarmBench', 'AdvBench', 'TruthfulQA', 'CValues', 'Presidio', 'Sensitive-lexicon']) assert.match(attribution, new RegExp(s, 'i'));
   });
 
   it('reference suites map rows of an unmodified source file', async () => {
