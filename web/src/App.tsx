@@ -24,6 +24,15 @@ const RiskRegister = lazy(() => import('./pages/RiskRegister.tsx').then((m) => (
 const SystemDetail = lazy(() => import('./pages/SystemDetail.tsx').then((m) => ({ default: m.SystemDetail })));
 const SystemForm = lazy(() => import('./pages/SystemForm.tsx').then((m) => ({ default: m.SystemForm })));
 const SystemList = lazy(() => import('./pages/SystemList.tsx').then((m) => ({ default: m.SystemList })));
+const EvidenceForm = lazy(() => import('./pages/EvidenceForm.tsx').then((m) => ({ default: m.EvidenceForm })));
+const Tokens = lazy(() => import('./pages/Tokens.tsx').then((m) => ({ default: m.Tokens })));
+const GatewayOverview = lazy(() => import('./pages/gateway/Overview.tsx').then((m) => ({ default: m.GatewayOverview })));
+const GatewayDecisions = lazy(() => import('./pages/gateway/Decisions.tsx').then((m) => ({ default: m.GatewayDecisions })));
+const GatewayConfirmations = lazy(() => import('./pages/gateway/Confirmations.tsx').then((m) => ({ default: m.GatewayConfirmations })));
+const GatewayPolicies = lazy(() => import('./pages/gateway/Policies.tsx').then((m) => ({ default: m.GatewayPolicies })));
+const PolicyEditor = lazy(() => import('./pages/gateway/PolicyEditor.tsx').then((m) => ({ default: m.PolicyEditor })));
+const GatewayUpstreams = lazy(() => import('./pages/gateway/Upstreams.tsx').then((m) => ({ default: m.GatewayUpstreams })));
+const GatewayKeys = lazy(() => import('./pages/gateway/Keys.tsx').then((m) => ({ default: m.GatewayKeys })));
 
 export function App() {
   return (
@@ -47,9 +56,19 @@ function route(path: string): ReactNode {
   if ((m = match('/risks/:id', path))) return <RiskDetail id={m.id!} />;
   if (path === '/controls') return <Controls />;
   if (path === '/evidence') return <EvidenceList />;
+  if (path === '/evidence/new') return <EvidenceForm />;
   if ((m = match('/evidence/:id', path))) return <EvidenceDetail id={m.id!} />;
   if (path === '/incidents') return <Incidents />;
   if (path === '/audit') return <Audit />;
+  if (path === '/tokens') return <Tokens />;
+  if (path === '/gateway') return <GatewayOverview />;
+  if (path === '/gateway/decisions') return <GatewayDecisions />;
+  if (path === '/gateway/confirmations') return <GatewayConfirmations />;
+  if (path === '/gateway/policies') return <GatewayPolicies />;
+  if (path === '/gateway/policies/new') return <PolicyEditor />;
+  if ((m = match('/gateway/policies/:name', path))) return <PolicyEditor name={m.name!} />;
+  if (path === '/gateway/upstreams') return <GatewayUpstreams />;
+  if (path === '/gateway/keys') return <GatewayKeys />;
   if ((m = match('/modules/:name', path))) return <ModulePage name={m.name!} />;
   return <NotFound />;
 }
@@ -148,7 +167,7 @@ function Shell() {
         </header>
         <nav className="sidebar" aria-label={t('nav.main')}>
           <ul>
-            {NAV.map((n) => (
+            {NAV.filter((n) => !n.role || n.role === me.role).map((n) => (
               <li key={n.to}>
                 <Link to={n.to} aria-current={n.match.test(path) ? 'page' : undefined}>
                   {t(n.key)}
@@ -160,7 +179,7 @@ function Shell() {
           <ul>
             {MODULES.map((m) => (
               <li key={m.name}>
-                <Link to={`/modules/${m.name}`} className="nav-later" aria-current={path === `/modules/${m.name}` ? 'page' : undefined}>
+                <Link to={m.to ?? `/modules/${m.name}`} className={m.ready ? undefined : 'nav-later'} aria-current={(m.match ? m.match.test(path) : path === `/modules/${m.name}`) ? 'page' : undefined}>
                   {t(m.key)} {!m.ready && <span className="tag">{t('nav.later')}</span>}
                 </Link>
               </li>

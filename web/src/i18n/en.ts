@@ -1,5 +1,9 @@
-// English UI strings. zh.ts must define exactly the same keys (type-checked).
-export const en = {
+// English UI strings. zh.ts must define exactly the same keys (type-checked). Module pages keep
+// their strings in their own files (both languages side by side), merged in here.
+import { gatewayEn } from './gateway.ts';
+import { opsEn } from './ops.ts';
+
+const core = {
   'app.name': 'Zongheng',
   'app.subtitle': 'AI safety governance',
   'app.skip': 'Skip to content',
@@ -310,4 +314,5 @@ export const en = {
   'notFound.body': 'Nothing here. Use the navigation to get back.',
 } as const;
 
+export const en = { ...core, ...gatewayEn, ...opsEn };
 export type MessageKey = keyof typeof en;

@@ -51,6 +51,13 @@ export const ENUMS = {
     'evidence-flag': ['Flagged by evidence', '证据标记'], 'status-identified': ['Accepted into the register', '确认入册'], 'status-rejected': ['Proposal rejected', '驳回建议'], 'status-closed': ['Closed', '关闭'],
     reapply: ['Re-applied', '重新适用'], retire: ['Retired', '不再适用'],
   },
+  gwAction: { allow: ['Allowed', '放行'], flag: ['Flagged', '标记'], mask: ['Masked', '脱敏'], confirm: ['Held for confirmation', '待人工确认'], block: ['Blocked', '拦截'] },
+  gwDirection: { input: ['Input', '输入'], output: ['Output', '输出'], tool: ['Tool call', '工具调用'] },
+  circuit: { closed: ['Closed (healthy)', '闭合（正常）'], open: ['Open (failing)', '断开（故障）'], 'half-open': ['Half-open (probing)', '半开（探测中）'] },
+  confirmationStatus: { pending: ['Pending', '待处理'], approved: ['Approved', '已批准'], denied: ['Denied', '已拒绝'], expired: ['Expired', '已过期'], consumed: ['Used', '已使用'] },
+  toolDecision: { allow: ['allow', '放行'], deny: ['deny', '拒绝'], confirm: ['confirm', '人工确认'] },
+  policySource: { builtin: ['Built-in', '内置'], config: ['Config file', '配置文件'], api: ['API', 'API'] },
+  upstreamType: { openai: ['OpenAI-compatible', 'OpenAI 兼容'], anthropic: ['Anthropic', 'Anthropic'] },
 } satisfies Labels;
 
 export type EnumGroup = keyof typeof ENUMS;

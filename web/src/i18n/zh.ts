@@ -1,7 +1,9 @@
 import type { MessageKey } from './en.ts';
+import { gatewayZh } from './gateway.ts';
+import { opsZh } from './ops.ts';
 
 // 简体中文界面文字；键与 en.ts 一一对应（类型检查保证不缺不多）。
-export const zh: Record<MessageKey, string> = {
+const core = {
   'app.name': '纵横',
   'app.subtitle': '人工智能安全治理',
   'app.skip': '跳到正文',
@@ -311,3 +313,5 @@ export const zh: Record<MessageKey, string> = {
   'notFound.title': '页面不存在',
   'notFound.body': '这里什么都没有，请使用导航返回。',
 };
+
+export const zh: Record<MessageKey, string> = { ...core, ...gatewayZh, ...opsZh };

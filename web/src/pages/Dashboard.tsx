@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { BlockRates } from '../components/BlockRates.tsx';
 import { Chart, type ChartOption } from '../components/Chart.tsx';
 import { HeatMap } from '../components/HeatMap.tsx';
 import { SystemName } from '../components/Pickers.tsx';
@@ -7,6 +8,7 @@ import { useI18n } from '../i18n/index.tsx';
 import { api, ApiError } from '../lib/api.ts';
 import { useApi } from '../lib/data.tsx';
 import { Link } from '../lib/router.tsx';
+import type { GatewayStats } from './gateway/types.ts';
 import type { AuditEntry, Dashboard as DashboardData, Evidence, RiskPage, TaxonomySummary } from '../lib/types.ts';
 
 const GRADE_COLORS: Record<string, string> = { low: '#7fb77e', medium: '#f1c40f', high: '#e67e22', critical: '#c0392b' };
@@ -28,6 +30,9 @@ export function Dashboard() {
   const overdue = useApi((s) => (ready ? api.get<RiskPage>('/api/risks', { overdue: true, sort: 'review', limit: 5 }, s) : new Promise<never>(() => undefined)), [ready]);
   const evidence = useApi((s) => (ready ? api.get<{ items: Evidence[] }>('/api/evidence', { limit: 5 }, s) : new Promise<never>(() => undefined)), [ready]);
   const audit = useApi((s) => (ready ? api.get<{ items: AuditEntry[] }>('/api/audit', { limit: 6 }, s) : new Promise<never>(() => undefined)), [ready]);
+  // Gateway block rates (last 24 h): shown only when requests went through the gateway.
+  const gateway = useApi((s) => (ready ? api.get<GatewayStats>('/api/gateway/stats', { hours: 24 }, s) : new Promise<never>(() => undefined)), [ready]);
+  const gwRequests = gateway.data?.systems.reduce((a, x) => a + x.requests, 0) ?? 0;
 
   const gradeOption = useMemo<ChartOption | null>(() => {
     if (!d) return null;
@@ -161,6 +166,14 @@ export function Dashboard() {
           )}
         </Card>
         </div>
+        {gwRequests > 0 && (
+          <Card title={t('dash.gatewayBlocks')} className="span-2" actions={<Link to="/gateway">{t('common.viewAll')}</Link>}>
+            <p className="muted small" data-testid="dash-gateway">
+              {t('dash.gatewaySummary', { n: num(gwRequests), rate: ((100 * gateway.data!.systems.reduce((a, x) => a + x.inputBlocked + x.outputBlocked, 0)) / gwRequests).toFixed(1) })}
+            </p>
+            <BlockRates systems={gateway.data!.systems} />
+          </Card>
+        )}
         <Card title={t('dash.recentEvidence')} className="span-2" actions={<Link to="/evidence">{t('common.viewAll')}</Link>}>
           {evidence.error ? (
             <ErrorBox error={evidence.error} />

@@ -26,7 +26,7 @@ export function EvidenceList() {
   const filtered = !!(q.systemId || q.kind || q.producer);
   return (
     <>
-      <PageHeader title={t('ev.title')} />
+      <PageHeader title={t('ev.title')} actions={<Link className="button primary" to={`/evidence/new${q.systemId ? `?systemId=${encodeURIComponent(q.systemId)}` : ''}`}>{t('evf.title')}</Link>} />
       <div className="filters" role="search">
         <div className="filter wide">
           <SystemPicker label={t('common.system')} value={q.systemId ?? ''} onChange={(v) => set({ systemId: v })} />

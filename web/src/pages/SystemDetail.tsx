@@ -216,7 +216,7 @@ export function SystemDetail({ id }: { id: string }) {
           </ul>
         )}
       </Card>
-      <Card title={t('sys.evidenceTimeline')}>
+      <Card title={t('sys.evidenceTimeline')} actions={<Link to={`/evidence/new?systemId=${s.id}`}>{t('evf.title')}</Link>}>
         {evidence.error ? (
           <ErrorBox error={evidence.error} />
         ) : !evidence.data ? (
