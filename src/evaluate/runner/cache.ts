@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatRequest, ChatResult } from '../targets/index.ts';
+import type { ChatRequest, ChatResult, Target } from '../targets/index.ts';
 
 export interface CachedResponse {
   text: string;
@@ -55,4 +55,44 @@ export class ResponseCache {
       await fsp.rm(tmp, { force: true }).catch(() => undefined);
     }
   }
+}
+
+/** A cache entry as a chat result (no attempts were made for it). */
+export function fromCache(hit: CachedResponse): ChatResult & { cached: true } {
+  return {
+    text: hit.text,
+    usage: hit.usage,
+    latencyMs: hit.latencyMs,
+    attempts: 0,
+    ...(hit.finishReason ? { finishReason: hit.finishReason } : {}),
+    ...(hit.costUsd !== undefined ? { costUsd: hit.costUsd } : {}),
+    cached: true,
+  };
+}
+
+export function toCache(r: ChatResult): CachedResponse {
+  return { text: r.text, usage: r.usage, latencyMs: r.latencyMs, ...(r.finishReason ? { finishReason: r.finishReason } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}) };
+}
+
+/**
+ * A helper model (attacker, translator) behind the response cache, so that a re-run replays the
+ * same attack turns and translations without calling the helper again. `role` is part of the key:
+ * two helpers with the same identity (e.g. two JS functions) must not share entries.
+ */
+export function cachedTarget(inner: Target, cache: ResponseCache, role: string): Target {
+  const identity = { ...inner.identity, cacheRole: role };
+  return {
+    type: inner.type,
+    name: inner.name,
+    identity: inner.identity,
+    stats: () => inner.stats(),
+    async chat(req: ChatRequest, signal?: AbortSignal): Promise<ChatResult> {
+      const key = requestKey(identity, req);
+      const hit = await cache.get(key);
+      if (hit) return fromCache(hit);
+      const r = await inner.chat(req, signal);
+      await cache.set(key, toCache(r));
+      return r;
+    },
+  };
 }

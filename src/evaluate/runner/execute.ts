@@ -5,7 +5,7 @@ import { scoreCase, type ScoreOptions } from '../scorers/index.ts';
 import { caseMessages, lastUserText } from '../suites/messages.ts';
 import { TargetError, toCaseError, type ChatRequest, type ChatResult, type Target } from '../targets/index.ts';
 import type { Case, Message, ResultLine, Usage } from '../types.ts';
-import { requestKey, type ResponseCache } from './cache.ts';
+import { fromCache, requestKey, toCache, type ResponseCache } from './cache.ts';
 
 export interface ExecuteContext {
   target: Target | undefined;
@@ -28,11 +28,10 @@ async function cachedChat(ctx: ExecuteContext, req: ChatRequest): Promise<ChatRe
   const key = ctx.cache ? requestKey(ctx.target.identity, req) : '';
   if (ctx.cache) {
     const hit = await ctx.cache.get(key);
-    if (hit) return { text: hit.text, usage: hit.usage, latencyMs: hit.latencyMs, attempts: 0, ...(hit.finishReason ? { finishReason: hit.finishReason } : {}), cached: true };
+    if (hit) return fromCache(hit);
   }
   const r = await ctx.target.chat(req, ctx.signal);
-  if (ctx.cache)
-    await ctx.cache.set(key, { text: r.text, usage: r.usage, latencyMs: r.latencyMs, ...(r.finishReason ? { finishReason: r.finishReason } : {}), ...(r.costUsd !== undefined ? { costUsd: r.costUsd } : {}) });
+  if (ctx.cache) await ctx.cache.set(key, toCache(r));
   return r;
 }
 

@@ -15,7 +15,7 @@ import { HashSet52 } from '../suites/hashset.ts';
 import { GBT45654_THRESHOLDS, type Thresholds } from '../taxonomy.ts';
 import { createTarget, type SecretSource, type Target, type TargetConfigInput } from '../targets/index.ts';
 import type { Case, Expect } from '../types.ts';
-import { ResponseCache } from './cache.ts';
+import { cachedTarget, ResponseCache } from './cache.ts';
 import { executeCase } from './execute.ts';
 import { finishRun } from './finish.ts';
 import { Journal, replayJournal } from './journal.ts';
@@ -158,6 +158,8 @@ export async function runEval(opts: RunEvalOptions): Promise<RunSummary> {
   writeFileSync(metaPath, JSON.stringify(scrubDeep(meta), null, 2) + '\n');
   const journal = await Journal.open(files.results, opts.resume === true, opts.journal);
   const cache = opts.cache ? new ResponseCache(opts.cache) : undefined;
+  // Helper turns (attacker, translator) go through the same cache as the target's replies.
+  if (cache) for (const role of ['translator', 'attacker'] as const) if (helpers[role]) helpers[role] = cachedTarget(helpers[role]!, cache, role);
 
   const select = await buildSelector(sample, shard, typeof opts.suite === 'string' ? () => readSuite(opts.suite as string, { checkDuplicates: false }) : undefined);
   let total: number | undefined;
