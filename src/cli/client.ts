@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Hono } from 'hono';
+import { evalRunService } from '../jobs/eval-runs.ts';
 import { createApp } from '../server/app.ts';
 import type { Config } from '../server/config.ts';
 import { adminTokenPath, openRuntime, runningServer, type Runtime } from '../server/runtime.ts';
@@ -69,7 +70,9 @@ export async function connect(config: Config, opts: { needRuntime?: boolean } = 
   const running = config.databaseUrl ? undefined : runningServer(config.dataDir);
   if (running && !opts.needRuntime) return remote(`http://${running.host.includes(':') ? `[${running.host}]` : running.host}:${running.port}`, token);
   const runtime = await openRuntime(config);
-  const app = createApp({ gov: runtime.gov, localActor: { id: 'local', name: `cli:${safeUser()}`, role: 'admin' } });
+  // Runs are recorded here too; starting background runs makes no sense in a one-shot CLI process, but recording does.
+  const evalRuns = evalRunService({ gov: runtime.gov, dataDir: config.dataDir });
+  const app = createApp({ gov: runtime.gov, localActor: { id: 'local', name: `cli:${safeUser()}`, role: 'admin' }, evalRuns });
   return inProcess(app, runtime);
 }
 

@@ -16,11 +16,11 @@ export function generateToken(): string {
 }
 
 /** What each role may do. Auditors read everything and write nothing. */
-export type Permission = 'read' | 'system:write' | 'risk:create' | 'risk:manage' | 'control:write' | 'evidence:write' | 'token:manage' | 'audit:read' | 'data:export';
+export type Permission = 'read' | 'system:write' | 'risk:create' | 'risk:manage' | 'control:write' | 'evidence:write' | 'token:manage' | 'audit:read' | 'data:export' | 'incident:write' | 'eval:run';
 const GRANTS: Record<Role, Permission[]> = {
-  admin: ['read', 'system:write', 'risk:create', 'risk:manage', 'control:write', 'evidence:write', 'token:manage', 'audit:read', 'data:export'],
-  'risk-officer': ['read', 'system:write', 'risk:create', 'risk:manage', 'control:write', 'evidence:write', 'audit:read'],
-  engineer: ['read', 'system:write', 'risk:create', 'control:write', 'evidence:write'],
+  admin: ['read', 'system:write', 'risk:create', 'risk:manage', 'control:write', 'evidence:write', 'token:manage', 'audit:read', 'data:export', 'incident:write', 'eval:run'],
+  'risk-officer': ['read', 'system:write', 'risk:create', 'risk:manage', 'control:write', 'evidence:write', 'audit:read', 'incident:write', 'eval:run'],
+  engineer: ['read', 'system:write', 'risk:create', 'control:write', 'evidence:write', 'incident:write', 'eval:run'],
   auditor: ['read', 'audit:read', 'data:export'],
 };
 

@@ -3,7 +3,8 @@ import { notFound, validationFailed } from '../core/errors.ts';
 import { EvidenceInputSchema, type EvidenceInput } from '../core/evidence.ts';
 import { newId } from '../core/ids.ts';
 import { evidenceEffects, type Effect } from '../core/rules/index.ts';
-import type { EvidenceLink, EvidenceRecord, IncidentRecord, Repos, RiskRecord } from '../store/index.ts';
+import type { EvidenceLink, EvidenceRecord, Repos, RiskRecord } from '../store/index.ts';
+import type { IncidentService } from './incidents.ts';
 import { actorLabel, type Actor, type GovernanceDeps } from './context.ts';
 import type { ControlService } from './controls.ts';
 import type { RiskService } from './risks.ts';
@@ -20,7 +21,7 @@ export interface AppliedEffect {
 
 const CONTROL_RANK: Record<string, number> = { planned: 0, 'in-progress': 1, implemented: 2, verified: 3, 'not-applicable': -1 };
 
-export function evidenceService(deps: GovernanceDeps, systems: SystemService, risks: RiskService, controls: ControlService) {
+export function evidenceService(deps: GovernanceDeps, systems: SystemService, risks: RiskService, controls: ControlService, incidents: IncidentService) {
   const now = () => (deps.now ? deps.now() : new Date());
   const tax = deps.taxonomies;
 
@@ -103,13 +104,10 @@ export function evidenceService(deps: GovernanceDeps, systems: SystemService, ri
         return { effect: e.type, because: e.because, outcome: `${changed} of ${hit.length} matching control(s) ${verb}`, targets };
       }
       case 'open-incident': {
-        const at = now().toISOString();
-        const inc: IncidentRecord = {
-          id: newId('inc'), systemId: ev.systemId, title: `${e.title.zh} / ${e.title.en}`, severity: e.severity, status: 'open', description: why,
-          taxonomyIds: (e.taxonomyIds ?? []).filter((t) => tax.has(t)), sourceEvidenceId: null, openedAt: at, closedAt: null, revision: 1, updatedAt: at, updatedBy: actorLabel(actor),
-        };
-        await r.incidents.insert(inc);
-        await r.audit.append([{ actor: actorLabel(actor), action: 'incident.open', entityType: 'incident', entityId: inc.id, payload: { systemId: inc.systemId, severity: inc.severity, reason: why } }]);
+        const inc = await incidents.open(r, {
+          systemId: ev.systemId, title: `${e.title.zh} / ${e.title.en}`, severity: e.severity, description: why,
+          taxonomyIds: (e.taxonomyIds ?? []).filter((t) => tax.has(t)), sourceEvidenceId: null,
+        }, actor, why);
         return { effect: e.type, because: e.because, outcome: `opened incident ${inc.id}`, targets: [{ type: 'incident', id: inc.id }] };
       }
     }

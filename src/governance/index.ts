@@ -3,6 +3,7 @@ import type { GovernanceDeps } from './context.ts';
 import { controlService } from './controls.ts';
 import { dashboardService } from './dashboard.ts';
 import { evidenceService } from './evidence.ts';
+import { incidentService } from './incidents.ts';
 import { riskService } from './risks.ts';
 import { systemService } from './systems.ts';
 
@@ -16,13 +17,15 @@ export function createGovernance(deps: GovernanceDeps) {
   const systems = systemService(deps);
   const risks = riskService(deps, systems);
   const controls = controlService(deps);
-  const evidence = evidenceService(deps, systems, risks, controls);
+  const incidents = incidentService(deps);
+  const evidence = evidenceService(deps, systems, risks, controls, incidents);
   return {
     deps,
     systems,
     risks,
     controls,
     evidence,
+    incidents,
     /** The one door for technical modules (design.md §1). */
     recordEvidence: evidence.record,
     dashboard: dashboardService(deps),

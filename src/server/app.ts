@@ -7,6 +7,8 @@ import { mountConsole } from './console.ts';
 import { openApiDocument } from './openapi.ts';
 import { mount, type AddRoute, type AnyRoute } from './route.ts';
 import type { Gateway } from '../gateway/index.ts';
+import type { EvalRunService } from '../jobs/eval-runs.ts';
+import { evalRoutes } from './routes/eval.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { guardRoutes } from './routes/guard.ts';
 import { riskRoutes } from './routes/risks.ts';
@@ -21,6 +23,8 @@ export interface AppOptions {
   localActor?: Actor;
   /** The running gateway (mounted at /v1); without it only the guard/gateway management API is served. */
   gateway?: Gateway;
+  /** Evaluation runs started or recorded through the API. */
+  evalRuns?: EvalRunService;
 }
 
 /** Builds the HTTP application; the same app serves the network and in-process CLI calls (app.request). */
@@ -50,6 +54,7 @@ export function createApp(opts: AppOptions): Hono {
   riskRoutes(add, gov);
   governanceRoutes(add, gov);
   guardRoutes(add, gov, app, opts.gateway);
+  evalRoutes(add, opts.evalRuns);
   // Streamed whole-database export (JSON Lines), for when a server holds the embedded store.
   app.get('/api/export', async (c) => {
     requirePermission(c.get('actor' as never) as Actor, 'data:export');

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { pino } from 'pino';
 import { createGateway, type Gateway } from '../gateway/index.ts';
+import { evalRunService, type EvalRunService } from '../jobs/eval-runs.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { ensureAdminToken, openRuntime, serverInfoPath, type Runtime } from './runtime.ts';
@@ -28,11 +29,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const runtime = await openRuntime(config);
   let server: ServerType | undefined;
   let gateway: Gateway | undefined;
+  let evalRuns: EvalRunService | undefined;
   try {
     const admin = await ensureAdminToken(runtime);
     if (opts.beforeListen) await opts.beforeListen(runtime);
     gateway = await createGateway({ gov: runtime.gov, config, logger });
-    const app = createApp({ gov: runtime.gov, logger, gateway });
+    evalRuns = evalRunService({ gov: runtime.gov, dataDir: config.dataDir });
+    const interrupted = await evalRuns.recoverInterrupted();
+    if (interrupted) logger.warn({ runs: interrupted }, 'evaluation runs interrupted by an earlier stop; resume them with POST /api/eval/runs/:id/resume');
+    const app = createApp({ gov: runtime.gov, logger, gateway, evalRuns });
     server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
     await new Promise<void>((resolve, reject) => {
       server!.once('listening', resolve);
@@ -53,6 +58,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const stop = () =>
       (stopping ??= (async () => {
         await new Promise<void>((resolve) => server!.close(() => resolve()));
+        await evalRuns!.close();
         rmSync(serverInfoPath(config.dataDir), { force: true });
         await gateway!.close();
         await runtime.close();

@@ -26,6 +26,7 @@ export const DUMP_TABLES: { table: string; order: string }[] = [
   { table: 'evidence', order: 'id' },
   { table: 'evidence_links', order: 'evidence_id, target_type, target_id' },
   { table: 'incidents', order: 'id' },
+  { table: 'incident_revisions', order: 'incident_id, revision' },
   { table: 'gateway_upstreams', order: 'name' },
   { table: 'gateway_policies', order: 'name' },
   { table: 'gateway_policy_revisions', order: 'name, revision' },
@@ -34,6 +35,7 @@ export const DUMP_TABLES: { table: string; order: string }[] = [
   { table: 'gateway_confirmations', order: 'id' },
   { table: 'eval_shards', order: 'run_id, shard_index' },
   { table: 'eval_shard_results', order: 'run_id, shard_index, seq' },
+  { table: 'eval_runs', order: 'id' },
   { table: 'audit_log', order: 'seq' },
   { table: 'audit_head', order: 'id' },
 ];

@@ -6,6 +6,7 @@ import { controlsRepo } from './repos/controls.ts';
 import { evidenceRepo } from './repos/evidence.ts';
 import { gatewayRepo } from './repos/gateway.ts';
 import { evalShardsRepo } from './repos/eval-shards.ts';
+import { evalRunsRepo } from './repos/eval-runs.ts';
 import { incidentsRepo } from './repos/incidents.ts';
 import { revisionsRepo } from './repos/revisions.ts';
 import { risksRepo } from './repos/risks.ts';
@@ -28,6 +29,7 @@ export type { Revision, RevisionAppend } from './repos/revisions.ts';
 export { diff } from './repos/revisions.ts';
 export type { Role, Principal, TokenInfo } from './repos/tokens.ts';
 export type { ShardState } from './repos/eval-shards.ts';
+export type { EvalRunRecord, EvalRunStatus } from './repos/eval-runs.ts';
 export { ROLES } from './repos/tokens.ts';
 export type { GatewayKeyRecord, GatewayPolicyRow, GatewayUpstreamRow, GatewayDecision, ConfirmationRecord, ConfirmationStatus, GatewayRepo } from './repos/gateway.ts';
 
@@ -44,6 +46,7 @@ export function repos(q: Queryable) {
     tokens: tokensRepo(q),
     gateway: gatewayRepo(q),
     evalShards: evalShardsRepo(q),
+    evalRuns: evalRunsRepo(q),
   };
 }
 export type Repos = ReturnType<typeof repos>;

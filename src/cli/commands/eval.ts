@@ -51,6 +51,21 @@ async function distributed(program: Command, o: Record<string, any>, out: string
   }
 }
 
+/**
+ * Records the finished run in the store (the running server's, else the local one) so the API and the
+ * console list it. A run that cannot be recorded is still a finished run: warn, don't fail.
+ */
+async function recordRun(program: Command, summary: RunSummary, out: string, systemId: string | undefined, evidenceId: string | undefined): Promise<void> {
+  // The request body limit is 1 MB: failing examples are the bulky part and stay in results.jsonl anyway.
+  let sent: RunSummary = summary;
+  while (JSON.stringify(sent).length > 900_000 && sent.examples.length > 0) sent = { ...sent, examples: sent.examples.slice(0, Math.floor(sent.examples.length / 2)) };
+  try {
+    await withClient(program, (api) => api.call('POST', '/api/eval/runs/record', { summary: sent, outDir: out, ...(systemId ? { systemId } : {}), ...(evidenceId ? { evidenceId } : {}) }));
+  } catch (e) {
+    process.stderr.write(`warning: the run finished but was not recorded in the store (${(e as Error).message}); its files are in ${out}\n`);
+  }
+}
+
 /** `zongheng eval …`: runs on this machine with no server needed; evidence goes to the store when --system is given. */
 export function register(program: Command): void {
   const ev = program.command('eval').description('safety evaluations and red-team runs; 安全评测与红队测试');
@@ -74,6 +89,7 @@ export function register(program: Command): void {
     .option('--distribute <n>', 'split into n shards for `zongheng worker` processes (needs PostgreSQL)', Number)
     .option('--fail-under <rate>', 'exit 1 when the lower Wilson bound of the pass rate (or a GB/T threshold) fails', parseRate)
     .option('--locale <zh|en>', 'report language', 'en')
+    .option('--no-record', 'do not record the run in the store (the console and GET /api/eval/runs list recorded runs)')
     .option('--json', 'print the summary as JSON')
     .action(async (o) => {
       const config = loadConfig(globalFlags(program));
@@ -123,6 +139,7 @@ export function register(program: Command): void {
         evidenceId = e.id;
         process.stderr.write(`evidence ${e.id} recorded for ${o.system}: ${e.effects.map((x: { outcome: string }) => x.outcome).join('; ') || 'no rule applied'}\n`);
       }
+      if (o.record !== false) await recordRun(program, summary, out, o.system, evidenceId);
       print(o.json, { ...summary, ...(evidenceId ? { evidenceId } : {}) }, () => {
         const cats = summary.categories.map((c) => ({ category: c.taxonomyId, n: c.n, metric: c.metric, rate: c.rate.toFixed(3), ci95: `${c.lower.toFixed(3)}–${c.upper.toFixed(3)}`, threshold: c.threshold, passed: c.passed }));
         const t = summary.totals;

@@ -3,6 +3,7 @@ import { EVIDENCE_KINDS, EVIDENCE_PRODUCERS, EvidenceInputSchema } from '../../c
 import type { Governance } from '../../governance/index.ts';
 import { ControlSetSchema } from '../../governance/controls.ts';
 import { TokenCreateSchema } from '../../governance/auth.ts';
+import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, IncidentCreateSchema, IncidentPatchSchema } from '../../governance/incidents.ts';
 import { CONTROL_STATUSES } from '../../store/index.ts';
 import { boolParam, Page, type AddRoute } from '../route.ts';
 
@@ -48,10 +49,13 @@ export function governanceRoutes(add: AddRoute, gov: Governance): void {
   add({ method: 'get', path: '/api/evidence/:id', tag: 'evidence', permission: 'read', summary: 'One evidence record with the effects it had', handler: ({ params }) => gov.evidence.get(params.id!) });
 
   add({
-    method: 'get', path: '/api/incidents', tag: 'incidents', permission: 'read', summary: 'List incidents',
-    query: z.object({ systemId: z.string().max(60).optional(), status: z.enum(['open', 'investigating', 'resolved', 'closed']).optional(), ...Page }).strict(),
-    handler: async ({ query }) => ({ items: await read.incidents.list(query) }),
+    method: 'get', path: '/api/incidents', tag: 'incidents', permission: 'read', summary: 'List incidents, newest first (filter by system, status, severity)',
+    query: z.object({ systemId: z.string().max(60).optional(), status: z.enum(INCIDENT_STATUSES).optional(), severity: z.enum(INCIDENT_SEVERITIES).optional(), ...Page }).strict(),
+    handler: async ({ query }) => ({ items: await read.incidents.list(query), limit: query.limit, offset: query.offset }),
   });
+  add({ method: 'post', path: '/api/incidents', tag: 'incidents', permission: 'incident:write', status: 201, bodyDoc: IncidentCreateSchema, summary: 'Report an incident for a system by hand (evidence rules also open them)', handler: ({ actor, body }) => gov.incidents.create(body, actor) });
+  add({ method: 'get', path: '/api/incidents/:id', tag: 'incidents', permission: 'read', summary: 'One incident with its full revision history', handler: async ({ params }) => ({ ...(await gov.incidents.get(params.id!)), history: await gov.incidents.history(params.id!) }) });
+  add({ method: 'patch', path: '/api/incidents/:id', tag: 'incidents', permission: 'incident:write', bodyDoc: IncidentPatchSchema, summary: 'Change title, severity, status (open → investigating → resolved → closed, or reopen), description or taxonomy ids; reason required', handler: ({ actor, params, body }) => gov.incidents.update(params.id!, body, actor) });
 
   add({ method: 'get', path: '/api/dashboard', tag: 'dashboard', permission: 'read', summary: 'Systems by grade, open risks by priority, heat map, overdue, coverage', handler: () => gov.dashboard.summary() });
   add({ method: 'get', path: '/api/heatmap', tag: 'dashboard', permission: 'read', summary: '5×5 heat map of all open risks (or one system with ?systemId=)', query: z.object({ systemId: z.string().max(60).optional() }).strict(), handler: ({ query }) => gov.dashboard.heatMap(query.systemId) });

@@ -15,6 +15,8 @@ export const RiskListQuery = z
     overdue: boolParam.optional(),
     needsReassessment: boolParam.optional(),
     q: z.string().max(200).optional(),
+    likelihood: z.coerce.number().int().min(1).max(5).optional(),
+    impact: z.coerce.number().int().min(1).max(5).optional(),
     sort: z.enum(['created', 'score', 'review']).default('created'),
     total: boolParam.optional(),
     ...Page,
@@ -26,7 +28,7 @@ export function riskRoutes(add: AddRoute, gov: Governance): void {
   add({ method: 'post', path: '/api/risks', tag: 'risks', permission: 'risk:create', status: 201, bodyDoc: RiskCreateSchema, summary: 'Add a risk (optionally with likelihood and impact, which evaluates it)', handler: ({ actor, body }) => gov.risks.create(body, actor) });
   add({
     method: 'get', path: '/api/risks', tag: 'risks', permission: 'read', query: RiskListQuery,
-    summary: 'List risks; filter by system, priority, status, taxonomy id, source, open, overdue (review or treatment past due), needsReassessment',
+    summary: 'List risks; filter by system, priority, status, taxonomy id, source, open, overdue (review or treatment past due), needsReassessment, heat-map cell (likelihood, impact: open risks at their residual position once treated, else inherent)',
     handler: async ({ query }) => {
       const { taxonomy, total, ...rest } = query;
       const filter = { ...rest, taxonomyId: taxonomy };

@@ -11,11 +11,19 @@ export function systemRoutes(add: AddRoute, gov: Governance): void {
   });
   add({
     method: 'get', path: '/api/systems', tag: 'systems', permission: 'read',
-    summary: 'List systems (filter by domain, grade, population, owner, name)',
-    query: z.object({ domain: z.enum(DOMAINS).optional(), grade: z.enum(GRADES).optional(), population: z.enum(POPULATIONS).optional(), owner: z.string().max(200).optional(), q: z.string().max(200).optional(), cursor: z.string().max(60).optional(), limit: Page.limit }).strict(),
+    summary: 'List systems (filter by domain, grade, population, owner, name; ids=a,b,c for a batch lookup of up to 500)',
+    query: z.object({ domain: z.enum(DOMAINS).optional(), grade: z.enum(GRADES).optional(), population: z.enum(POPULATIONS).optional(), owner: z.string().max(200).optional(), q: z.string().max(200).optional(),
+      ids: z.string().max(500 * 61).transform((v, ctx) => {
+        const ids = v.split(',').map((x) => x.trim()).filter(Boolean);
+        if (ids.length > 500) ctx.addIssue({ code: 'custom', message: 'at most 500 ids' });
+        if (ids.some((x) => x.length > 60)) ctx.addIssue({ code: 'custom', message: 'ids are at most 60 characters' });
+        return ids;
+      }).optional(),
+      cursor: z.string().max(60).optional(), limit: Page.limit }).strict(),
     handler: async ({ query }) => {
-      const items = await gov.deps.store.read.systems.list(query);
-      return { items, nextCursor: items.length === query.limit ? items.at(-1)!.id : null };
+      const limit = query.ids ? Math.max(query.limit, Math.min(query.ids.length, 500)) : query.limit;
+      const items = await gov.deps.store.read.systems.list({ ...query, limit });
+      return { items, nextCursor: items.length === limit ? items.at(-1)!.id : null };
     },
   });
   add({ method: 'get', path: '/api/systems/:id', tag: 'systems', permission: 'read', summary: 'One system with its classification', handler: ({ params }) => gov.systems.get(params.id!) });

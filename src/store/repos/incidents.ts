@@ -59,11 +59,25 @@ export function incidentsRepo(q: Queryable) {
         [i.id, i.systemId, i.title, i.severity, i.status, i.description, i.taxonomyIds, i.sourceEvidenceId, i.openedAt, i.closedAt, i.revision, i.updatedAt, i.updatedBy],
       );
     },
-    async list(f: { systemId?: string; status?: string; limit: number; offset: number }): Promise<IncidentRecord[]> {
+    async get(id: string, forUpdate = false): Promise<IncidentRecord | undefined> {
+      const [row] = await q.query<IncidentRow>(`select * from incidents where id = $1${forUpdate ? ' for update' : ''}`, [id]);
+      return row ? toRecord(row) : undefined;
+    },
+    /** Optimistic update: false when someone else changed the incident since `expectedRevision`. */
+    async update(i: IncidentRecord, expectedRevision: number): Promise<boolean> {
+      const rows = await q.query(
+        `update incidents set title = $2, severity = $3, status = $4, description = $5, taxonomy_ids = $6::text[], closed_at = $7, revision = $8, updated_at = $9, updated_by = $10
+         where id = $1 and revision = $11 returning id`,
+        [i.id, i.title, i.severity, i.status, i.description, i.taxonomyIds, i.closedAt, i.revision, i.updatedAt, i.updatedBy, expectedRevision],
+      );
+      return rows.length === 1;
+    },
+    async list(f: { systemId?: string; status?: string; severity?: string; limit: number; offset: number }): Promise<IncidentRecord[]> {
       const where: string[] = [];
       const p: unknown[] = [];
       if (f.systemId) where.push(`system_id = $${p.push(f.systemId)}`);
       if (f.status) where.push(`status = $${p.push(f.status)}`);
+      if (f.severity) where.push(`severity = $${p.push(f.severity)}`);
       const rows = await q.query<IncidentRow>(
         `select * from incidents ${where.length ? 'where ' + where.join(' and ') : ''} order by opened_at desc, id desc limit $${p.push(f.limit)} offset $${p.push(f.offset)}`,
         p,

@@ -1,12 +1,13 @@
 import type { Queryable } from '../db.ts';
 import { chunks, valuesList } from '../sql.ts';
 
-/** Append-only revision history shared by systems, risks and controls. */
-export type RevisedEntity = 'system' | 'risk' | 'control';
+/** Append-only revision history shared by systems, risks, controls and incidents. */
+export type RevisedEntity = 'system' | 'risk' | 'control' | 'incident';
 const TABLE: Record<RevisedEntity, { table: string; key: string }> = {
   system: { table: 'system_revisions', key: 'system_id' },
   risk: { table: 'risk_revisions', key: 'risk_id' },
   control: { table: 'control_revisions', key: 'control_id' },
+  incident: { table: 'incident_revisions', key: 'incident_id' },
 };
 
 export interface Revision {

@@ -112,6 +112,9 @@ export interface RiskFilter {
   overdue?: boolean;
   needsReassessment?: boolean;
   q?: string;
+  /** Heat-map cell: open risks at this position (residual once treated, else inherent). */
+  likelihood?: number;
+  impact?: number;
   sort?: 'created' | 'score' | 'review';
   limit: number;
   offset: number;
@@ -143,6 +146,12 @@ function filterSql(f: Omit<RiskFilter, 'limit' | 'offset' | 'sort'>, p: unknown[
   if (f.overdue) {
     where.push(`status = any($${p.push(OPEN_STATUSES)}::text[])`);
     where.push(`(next_review_at < now() or (treatment_due < current_date and status = 'treating'))`);
+  }
+  if (f.likelihood !== undefined || f.impact !== undefined) {
+    // Same expressions as risks_heat_cell_idx and heatCell(): the drill-down lists exactly what the cell counts.
+    where.push(`status = any($${p.push(OPEN_STATUSES)}::text[])`);
+    if (f.likelihood !== undefined) where.push(`coalesce((residual -> 'evaluation' ->> 'likelihood')::int, likelihood) = $${p.push(f.likelihood)}`);
+    if (f.impact !== undefined) where.push(`coalesce((residual -> 'evaluation' ->> 'impact')::int, impact) = $${p.push(f.impact)}`);
   }
   if (f.q) where.push(`title ilike $${p.push(`%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`)}`);
   return where.length ? 'where ' + where.join(' and ') : '';

@@ -50,6 +50,8 @@ export interface SystemFilter {
   population?: string;
   owner?: string;
   q?: string;
+  /** Batch lookup (e.g. names for a table of risks): only these ids. */
+  ids?: string[];
   cursor?: string;
   limit: number;
 }
@@ -96,6 +98,7 @@ export function systemsRepo(q: Queryable) {
       if (f.population) where.push(`population = $${p.push(f.population)}`);
       if (f.owner) where.push(`owner = $${p.push(f.owner)}`);
       if (f.q) where.push(`name ilike $${p.push(`%${f.q.replace(/[\\%_]/g, (c) => '\\' + c)}%`)}`);
+      if (f.ids) where.push(`id = any($${p.push(f.ids)}::text[])`);
       if (f.cursor) where.push(`id > $${p.push(f.cursor)}`);
       const rows = await q.query<SystemRow>(
         `select ${COLS} from systems ${where.length ? 'where ' + where.join(' and ') : ''} order by id limit $${p.push(f.limit)}`,
