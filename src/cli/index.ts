@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ZonghengError } from '../core/errors.ts';
 import { ApiError } from './client.ts';
 import { adminCommands } from './commands/admin.ts';
+import { incidentCommands } from './commands/incidents.ts';
 import { controlCommands, evidenceCommands, riskCommands } from './commands/risks.ts';
 import { startCommand } from './commands/start.ts';
 import { systemCommands } from './commands/systems.ts';
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<void> {
   riskCommands(program);
   controlCommands(program);
   evidenceCommands(program);
+  incidentCommands(program);
   adminCommands(program);
   for (const extra of await optionalCommands()) extra(program);
 
