@@ -98,6 +98,18 @@ describe('incidents and evaluation runs API', () => {
     assert.equal((await s.api('GET', '/api/risks?likelihood=6')).body.error.field, 'query.likelihood');
   });
 
+  it('keeps gateway management to admins and engineers; risk officers may decide held tool calls', async () => {
+    const officer = (await s.api('POST', '/api/tokens', { name: 'ro', role: 'risk-officer' })).body.token as string;
+    const engineer = (await s.api('POST', '/api/tokens', { name: 'eng', role: 'engineer' })).body.token as string;
+    const denied = await s.api('PUT', '/api/gateway/upstreams/u1', { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }, officer);
+    assert.equal(denied.status, 403);
+    assert.match(denied.body.error.message, /gateway:manage/);
+    const allowed = await s.api('PUT', '/api/gateway/upstreams/u1', { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }, engineer);
+    assert.notEqual(allowed.status, 403, JSON.stringify(allowed.body));
+    // Deciding a confirmation is not a management right: the officer gets past the permission check (404: no such confirmation).
+    assert.equal((await s.api('POST', '/api/gateway/confirmations/cnf_missing/approve', {}, officer)).status, 404);
+  });
+
   it('looks up several systems by id at once', async () => {
     const other = await s.api('POST', '/api/systems', { ...bankSystem, name: 'Second system' });
     const r = await s.api('GET', `/api/systems?ids=${systemId},${other.body.id},sys_missing`);

@@ -16,11 +16,11 @@ export function generateToken(): string {
 }
 
 /** What each role may do. Auditors read everything and write nothing. */
-export type Permission = 'read' | 'system:write' | 'risk:create' | 'risk:manage' | 'control:write' | 'evidence:write' | 'token:manage' | 'audit:read' | 'data:export' | 'incident:write' | 'eval:run';
+export type Permission = 'read' | 'system:write' | 'risk:create' | 'risk:manage' | 'control:write' | 'evidence:write' | 'token:manage' | 'audit:read' | 'data:export' | 'incident:write' | 'eval:run' | 'gateway:manage' | 'gateway:confirm';
 const GRANTS: Record<Role, Permission[]> = {
-  admin: ['read', 'system:write', 'risk:create', 'risk:manage', 'control:write', 'evidence:write', 'token:manage', 'audit:read', 'data:export', 'incident:write', 'eval:run'],
-  'risk-officer': ['read', 'system:write', 'risk:create', 'risk:manage', 'control:write', 'evidence:write', 'audit:read', 'incident:write', 'eval:run'],
-  engineer: ['read', 'system:write', 'risk:create', 'control:write', 'evidence:write', 'incident:write', 'eval:run'],
+  admin: ['read', 'system:write', 'risk:create', 'risk:manage', 'control:write', 'evidence:write', 'token:manage', 'audit:read', 'data:export', 'incident:write', 'eval:run', 'gateway:manage', 'gateway:confirm'],
+  'risk-officer': ['read', 'system:write', 'risk:create', 'risk:manage', 'control:write', 'evidence:write', 'audit:read', 'incident:write', 'eval:run', 'gateway:confirm'],
+  engineer: ['read', 'system:write', 'risk:create', 'control:write', 'evidence:write', 'incident:write', 'eval:run', 'gateway:manage', 'gateway:confirm'],
   auditor: ['read', 'audit:read', 'data:export'],
 };
 

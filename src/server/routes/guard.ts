@@ -32,7 +32,7 @@ export function guardRoutes(add: AddRoute, gov: Governance, app: Hono, running?:
 
   // ---------------------------------------------------------------- keys
   add({
-    method: 'post', path: '/api/gateway/keys', tag: 'gateway', permission: 'system:write', status: 201, body: KeyCreateSchema,
+    method: 'post', path: '/api/gateway/keys', tag: 'gateway', permission: 'gateway:manage', status: 201, body: KeyCreateSchema,
     summary: 'Create an application key bound to a system, policy and upstream; the key is shown once (only its SHA-256 is stored)',
     handler: async ({ body, actor }) => (await gw()).createKey(body, actor),
   });
@@ -41,7 +41,7 @@ export function guardRoutes(add: AddRoute, gov: Governance, app: Hono, running?:
     query: z.object({ systemId: z.string().max(60).optional(), includeRevoked: z.enum(['true', 'false']).optional() }).strict(),
     handler: async ({ query }) => ({ items: await (await gw()).listKeys({ ...(query.systemId ? { systemId: query.systemId } : {}), includeRevoked: query.includeRevoked === 'true' }) }),
   });
-  add({ method: 'delete', path: '/api/gateway/keys/:id', tag: 'gateway', permission: 'system:write', summary: 'Revoke an application key (effective at once on this instance, within 30 s on others)', handler: async ({ params, actor }) => (await gw()).revokeKey(params.id!, actor) });
+  add({ method: 'delete', path: '/api/gateway/keys/:id', tag: 'gateway', permission: 'gateway:manage', summary: 'Revoke an application key (effective at once on this instance, within 30 s on others)', handler: async ({ params, actor }) => (await gw()).revokeKey(params.id!, actor) });
 
   // ---------------------------------------------------------------- policies
   add({ method: 'get', path: '/api/gateway/policies', tag: 'gateway', permission: 'read', summary: 'Loaded policies (built-in, config file, API) and load errors', handler: async () => (await gw()).listPolicies() });
@@ -50,27 +50,27 @@ export function guardRoutes(add: AddRoute, gov: Governance, app: Hono, running?:
     summary: 'Validate policy YAML without saving: { valid, issues: [{ field, message }] }', handler: async ({ body }) => (await gw()).validatePolicy(body.yaml),
   });
   add({
-    method: 'post', path: '/api/gateway/policies', tag: 'gateway', permission: 'control:write', status: 201, body: PolicySaveSchema,
+    method: 'post', path: '/api/gateway/policies', tag: 'gateway', permission: 'gateway:manage', status: 201, body: PolicySaveSchema,
     summary: 'Create or update a policy from YAML (guard format + optional gateway: section); validated, stored as a new revision, hot-reloaded',
     handler: async ({ body, actor }) => (await gw()).savePolicy(body, actor),
   });
   add({ method: 'get', path: '/api/gateway/policies/:name', tag: 'gateway', permission: 'read', summary: 'One policy with its YAML', handler: async ({ params }) => (await gw()).getPolicy(params.name!) });
   add({ method: 'get', path: '/api/gateway/policies/:name/history', tag: 'gateway', permission: 'read', summary: 'Every revision of an API policy', handler: async ({ params }) => (await gw()).policyHistory(params.name!) });
   add({
-    method: 'put', path: '/api/gateway/policies/:name', tag: 'gateway', permission: 'control:write', body: PolicySaveSchema,
+    method: 'put', path: '/api/gateway/policies/:name', tag: 'gateway', permission: 'gateway:manage', body: PolicySaveSchema,
     summary: 'Replace a policy (the YAML name must match)', handler: async ({ params, body, actor }) => (await gw()).savePolicy(body, actor, params.name!),
   });
-  add({ method: 'delete', path: '/api/gateway/policies/:name', tag: 'gateway', permission: 'control:write', summary: 'Delete an API policy (refused while live keys use it)', handler: async ({ params, actor }) => (await gw()).deletePolicy(params.name!, actor) });
-  add({ method: 'post', path: '/api/gateway/reload', tag: 'gateway', permission: 'control:write', summary: 'Reload policies (config files, store) and upstreams now; in-flight requests finish with the version they started with', handler: async () => (await gw()).reload() });
+  add({ method: 'delete', path: '/api/gateway/policies/:name', tag: 'gateway', permission: 'gateway:manage', summary: 'Delete an API policy (refused while live keys use it)', handler: async ({ params, actor }) => (await gw()).deletePolicy(params.name!, actor) });
+  add({ method: 'post', path: '/api/gateway/reload', tag: 'gateway', permission: 'gateway:manage', summary: 'Reload policies (config files, store) and upstreams now; in-flight requests finish with the version they started with', handler: async () => (await gw()).reload() });
 
   // ---------------------------------------------------------------- upstreams
   add({ method: 'get', path: '/api/gateway/upstreams', tag: 'gateway', permission: 'read', summary: 'Upstreams (config file and API) with circuit state; keys are never shown, only the env var name', handler: async () => (await gw()).listUpstreams() });
   add({
-    method: 'put', path: '/api/gateway/upstreams/:name', tag: 'gateway', permission: 'system:write', bodyDoc: UpstreamSpecSchema,
+    method: 'put', path: '/api/gateway/upstreams/:name', tag: 'gateway', permission: 'gateway:manage', bodyDoc: UpstreamSpecSchema,
     summary: 'Create or replace an upstream (openai or anthropic); the key is read from the environment variable named in apiKeyEnv',
     handler: async ({ params, body, actor }) => (await gw()).saveUpstream(params.name!, body, actor),
   });
-  add({ method: 'delete', path: '/api/gateway/upstreams/:name', tag: 'gateway', permission: 'system:write', summary: 'Delete an API upstream (refused while live keys use it)', handler: async ({ params, actor }) => (await gw()).deleteUpstream(params.name!, actor) });
+  add({ method: 'delete', path: '/api/gateway/upstreams/:name', tag: 'gateway', permission: 'gateway:manage', summary: 'Delete an API upstream (refused while live keys use it)', handler: async ({ params, actor }) => (await gw()).deleteUpstream(params.name!, actor) });
 
   // ---------------------------------------------------------------- confirmations
   add({
@@ -80,8 +80,8 @@ export function guardRoutes(add: AddRoute, gov: Governance, app: Hono, running?:
   });
   add({ method: 'get', path: '/api/gateway/confirmations/:id', tag: 'gateway', permission: 'read', summary: 'One confirmation', handler: async ({ params }) => (await gw()).getConfirmation(params.id!) });
   const Note = z.object({ note: z.string().max(1000).optional() }).strict();
-  add({ method: 'post', path: '/api/gateway/confirmations/:id/approve', tag: 'gateway', permission: 'control:write', body: Note, summary: 'Approve a held tool call (the waiting request releases it; a retry after the hold also passes once)', handler: async ({ params, body, actor }) => (await gw()).decideConfirmation(params.id!, 'approve', actor, body.note) });
-  add({ method: 'post', path: '/api/gateway/confirmations/:id/deny', tag: 'gateway', permission: 'control:write', body: Note, summary: 'Deny a held tool call', handler: async ({ params, body, actor }) => (await gw()).decideConfirmation(params.id!, 'deny', actor, body.note) });
+  add({ method: 'post', path: '/api/gateway/confirmations/:id/approve', tag: 'gateway', permission: 'gateway:confirm', body: Note, summary: 'Approve a held tool call (the waiting request releases it; a retry after the hold also passes once)', handler: async ({ params, body, actor }) => (await gw()).decideConfirmation(params.id!, 'approve', actor, body.note) });
+  add({ method: 'post', path: '/api/gateway/confirmations/:id/deny', tag: 'gateway', permission: 'gateway:confirm', body: Note, summary: 'Deny a held tool call', handler: async ({ params, body, actor }) => (await gw()).decideConfirmation(params.id!, 'deny', actor, body.note) });
 
   // ---------------------------------------------------------------- decisions, stats, evidence
   add({
