@@ -1,4 +1,4 @@
 // What the benchmark needs from the guard library, in one place.
 import { GUARD_DATA_DIR } from '../../src/guard/data.ts';
-export { createGuard, normalise, detectPii, loadClassifier, loadLexicon, CompiledLexicon } from '../../src/guard/index.ts';
+export { createGuard, normalise, detectPii, loadClassifier, loadLexicon, CompiledLexicon, type LexiconEntry } from '../../src/guard/index.ts';
 export const GUARD_LEXICON_DIR = `${GUARD_DATA_DIR}lexicons/`;

@@ -1,10 +1,13 @@
 // A typed-array Aho–Corasick automaton over UTF-16 code units.
 //
 // Layout: characters are first mapped to dense class ids (0 = occurs in no pattern, which sends
-// the automaton back to the root at once). The root has a dense transition row; every other
-// edge lives in one open-addressing hash table keyed by (state, class). Failure links and
-// dictionary-suffix links are computed breadth-first, so a scan reports every occurrence of
-// every pattern, including overlapping ones, in O(text + matches).
+// the automaton back to the root at once). The root has a dense transition row. Most other
+// states of a trie have a single child (the rest of one pattern): that edge is stored inline
+// with the state (`one`, two ints per state, no hashing). Edges of states with several
+// children live in one open-addressing hash table with the key and target interleaved, so a
+// probe touches one cache line. Failure links and dictionary-suffix links are computed
+// breadth-first, so a scan reports every occurrence of every pattern, including overlapping
+// ones, in O(text + matches).
 
 const EMPTY = -1;
 
@@ -14,10 +17,11 @@ export class AhoCorasick {
   readonly states: number;
   private readonly alpha: Uint16Array; // code unit -> class id
   private readonly root: Int32Array; // class -> state (0 = stay at root)
-  private readonly hState: Int32Array;
-  private readonly hCls: Int32Array;
-  private readonly hNext: Int32Array;
-  private readonly hMask: number;
+  /** one[2s] = class of s's only child, 0 = no child, -1 = several (see tab); one[2s+1] = child. */
+  private readonly one: Int32Array;
+  /** Edges of states with several children: [state, class, next, 0] per slot. */
+  private readonly tab: Int32Array;
+  private readonly tMask: number;
   private readonly fail: Int32Array;
   private readonly out: Int32Array; // pattern id ending exactly here, or -1
   private readonly dict: Int32Array; // nearest suffix state with out >= 0, or 0
@@ -28,11 +32,11 @@ export class AhoCorasick {
   private mPat = new Int32Array(256);
 
   private constructor(f: {
-    size: number; states: number; alpha: Uint16Array; root: Int32Array; hState: Int32Array; hCls: Int32Array;
-    hNext: Int32Array; fail: Int32Array; out: Int32Array; dict: Int32Array; depth: Int32Array; lens: Int32Array;
+    size: number; states: number; alpha: Uint16Array; root: Int32Array; one: Int32Array; tab: Int32Array;
+    fail: Int32Array; out: Int32Array; dict: Int32Array; depth: Int32Array; lens: Int32Array;
   }) {
     this.size = f.size; this.states = f.states; this.alpha = f.alpha; this.root = f.root;
-    this.hState = f.hState; this.hCls = f.hCls; this.hNext = f.hNext; this.hMask = f.hState.length - 1;
+    this.one = f.one; this.tab = f.tab; this.tMask = (f.tab.length >> 2) - 1;
     this.fail = f.fail; this.out = f.out; this.dict = f.dict; this.depth = f.depth; this.lens = f.lens;
   }
 
@@ -132,8 +136,30 @@ export class AhoCorasick {
         queue[qt++] = c;
       }
     }
+    // scan-time layout: inline single edges, hash table of the rest
+    const one = new Int32Array(states * 2);
+    let multiEdges = 0;
+    for (let st = 1; st < states; st++) {
+      const c = firstChild[st]!;
+      if (c === EMPTY) continue;
+      if (sibling[c] === EMPTY) { one[2 * st] = nodeCls[c]!; one[2 * st + 1] = c; continue; }
+      one[2 * st] = -1;
+      for (let d = c; d !== EMPTY; d = sibling[d]!) multiEdges++;
+    }
+    let tsize = 1;
+    while (tsize < multiEdges * 2) tsize <<= 1;
+    const tab = new Int32Array(tsize * 4).fill(EMPTY);
+    const tmask = tsize - 1;
+    for (let st = 1; st < states; st++) {
+      if (one[2 * st] !== -1) continue;
+      for (let d = firstChild[st]!; d !== EMPTY; d = sibling[d]!) {
+        let h = hash(st, nodeCls[d]!) & tmask;
+        while (tab[h * 4] !== EMPTY) h = (h + 1) & tmask;
+        tab[h * 4] = st; tab[h * 4 + 1] = nodeCls[d]!; tab[h * 4 + 2] = d;
+      }
+    }
     return new AhoCorasick({
-      size: patterns.length, states, alpha, root, hState, hCls, hNext, fail,
+      size: patterns.length, states, alpha, root, one, tab, fail,
       out: out.slice(0, states), dict, depth: depth.slice(0, states),
       lens: Int32Array.from(patterns, (p) => p.length),
     });
@@ -142,23 +168,13 @@ export class AhoCorasick {
   /** Scan `text`; returns the number of matches, readable through matchEnd(i) / matchPattern(i)
    * until the next scan. Matches come in order of their end offset. */
   scan(text: string, from = 0, to = text.length): number {
-    const { alpha, root, hState, hCls, hNext, hMask, fail, out, dict } = this;
+    const { alpha, root, out, dict } = this;
     let count = 0;
     let s = 0;
     for (let i = from; i < to; i++) {
       const cls = alpha[text.charCodeAt(i)]!;
       if (cls === 0) { s = 0; continue; }
-      for (;;) {
-        if (s === 0) { s = root[cls]!; break; }
-        let h = hash(s, cls) & hMask;
-        let nx = EMPTY;
-        while (hState[h] !== EMPTY) {
-          if (hState[h] === s && hCls[h] === cls) { nx = hNext[h]!; break; }
-          h = (h + 1) & hMask;
-        }
-        if (nx !== EMPTY) { s = nx; break; }
-        s = fail[s]!;
-      }
+      s = s === 0 ? root[cls]! : this.step(s, cls);
       if (s === 0) continue;
       let o = out[s]! !== EMPTY ? s : dict[s]!;
       while (o !== 0) {
@@ -170,6 +186,49 @@ export class AhoCorasick {
       }
     }
     return count;
+  }
+
+  /** scan() over UTF-16 code units in a buffer (the guard's normalised text): same matches,
+   * offsets are buffer positions. */
+  scanCodes(codes: Uint16Array, from: number, to: number): number {
+    const { alpha, root, out, dict } = this;
+    let count = 0;
+    let s = 0;
+    for (let i = from; i < to; i++) {
+      const cls = alpha[codes[i]!]!;
+      if (cls === 0) { s = 0; continue; }
+      s = s === 0 ? root[cls]! : this.step(s, cls);
+      if (s === 0) continue;
+      let o = out[s]! !== EMPTY ? s : dict[s]!;
+      while (o !== 0) {
+        if (count === this.mEnd.length) this.grow();
+        this.mEnd[count] = i + 1;
+        this.mPat[count] = out[o]!;
+        count++;
+        o = dict[o]!;
+      }
+    }
+    return count;
+  }
+
+  /** Transition from a non-root state on class `cls`, following failure links. */
+  private step(s: number, cls: number): number {
+    const { root, one, tab, tMask, fail } = this;
+    for (;;) {
+      if (s === 0) return root[cls]!;
+      const k = one[2 * s]!;
+      if (k === cls) return one[2 * s + 1]!;
+      if (k < 0) {
+        let h = hash(s, cls) & tMask;
+        for (;;) {
+          const hs = tab[h * 4]!;
+          if (hs === EMPTY) break;
+          if (hs === s && tab[h * 4 + 1] === cls) return tab[h * 4 + 2]!;
+          h = (h + 1) & tMask;
+        }
+      }
+      s = fail[s]!;
+    }
   }
 
   matchEnd(i: number): number { return this.mEnd[i]!; }
@@ -195,7 +254,7 @@ export class AhoCorasick {
 
   /** Approximate memory held by the automaton, in bytes. */
   get bytes(): number {
-    return this.alpha.byteLength + this.root.byteLength + this.hState.byteLength * 3 +
+    return this.alpha.byteLength + this.root.byteLength + this.one.byteLength + this.tab.byteLength +
       this.fail.byteLength + this.out.byteLength + this.dict.byteLength + this.depth.byteLength + this.lens.byteLength;
   }
 }

@@ -4,7 +4,7 @@
 // original offsets, so masks from several scanners combine without offset drift. The result's
 // action is the most severe of the scanners' actions (block > confirm > mask > flag > allow).
 import { pick } from '../core/i18n.ts';
-import { normalise, type Normalised } from './normalise.ts';
+import { normaliseView, type NormView } from './normalise.ts';
 import { parsePolicy, validatePolicy, type GuardPolicy, type ScannerConfig } from './policy.ts';
 import { ClassifierScanner, KeywordScanner, PiiScanner, RegexScanner, actionOf } from './scanners.ts';
 import { JudgeScanner, type FetchLike } from './judge.ts';
@@ -35,12 +35,14 @@ export interface Guard {
   evaluateToolCall(call: ToolCall, session?: ToolSessionState): ToolCallDecision;
 }
 
+// Views are lazy (normalise.ts NormView): scanners read the normalised code units in place and
+// the string / offset maps are only built when a scanner asks for them.
 class Context implements ScanContext {
-  private n?: Normalised;
-  private l?: Normalised;
+  private n?: NormView;
+  private l?: NormView;
   constructor(readonly text: string, readonly direction: Direction) {}
-  get norm(): Normalised { return (this.n ??= normalise(this.text, 'full')); }
-  get light(): Normalised { return (this.l ??= normalise(this.text, 'light')); }
+  get norm(): NormView { return (this.n ??= normaliseView(this.text, 'full')); }
+  get light(): NormView { return (this.l ??= normaliseView(this.text, 'light')); }
 }
 
 function isCjkText(t: string): boolean {

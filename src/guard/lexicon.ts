@@ -6,7 +6,7 @@
 // allow-list phrase: keyword matches lying inside an allow phrase are dropped
 // ("bomb calorimeter", "kill a python process").
 import { AhoCorasick } from './aho.ts';
-import { normalise, normaliseTerm, toOriginal, type Normalised } from './normalise.ts';
+import { NormView, normaliseView, normaliseTerm, toOriginal, type Normalised } from './normalise.ts';
 import { parseTsv, readText } from './data.ts';
 import type { Action } from './types.ts';
 import { ACTION_RANK } from './types.ts';
@@ -61,6 +61,20 @@ export interface KeywordHit {
 }
 
 const SUFFIXES = ['s', 'es', 'ed', 'ing', 'er', 'ers'];
+const SUFFIX_CODES = SUFFIXES.map((x) => Array.from(x, (c) => c.charCodeAt(0)));
+
+/** Length of the first inflection suffix (in SUFFIXES order) that starts at `at` and ends the
+ * word, or 0. */
+function suffixAt(codes: Uint16Array, at: number, len: number): number {
+  for (const sc of SUFFIX_CODES) {
+    const e = at + sc.length;
+    if (e > len) continue;
+    let ok = true;
+    for (let k = 0; k < sc.length && ok; k++) ok = codes[at + k] === sc[k];
+    if (ok && !(e < len && isWordChar(codes[e]!))) return sc.length;
+  }
+  return 0;
+}
 
 function isWordChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
@@ -110,10 +124,13 @@ export class CompiledLexicon {
     this.size = patterns.length;
   }
 
-  /** Matches in a normalised text, allow-list applied, offsets mapped back to the original. */
+  /** Matches in a normalised text, allow-list applied, offsets mapped back to the original.
+   * A NormView (the guard's lazy view) is scanned in place, without building its string. */
   match(norm: Normalised): KeywordHit[] {
-    const t = norm.text;
-    const n = this.ac.scan(t);
+    let codes: Uint16Array, len: number;
+    if (norm instanceof NormView) { codes = norm.codes(); len = norm.length; }
+    else { const t = norm.text; len = t.length; codes = new Uint16Array(len); for (let i = 0; i < len; i++) codes[i] = t.charCodeAt(i); }
+    const n = this.ac.scanCodes(codes, 0, len);
     if (n === 0) return [];
     const hits: KeywordHit[] = [];
     let allowSpans: number[] | undefined;
@@ -122,16 +139,12 @@ export class CompiledLexicon {
       const end = this.ac.matchEnd(i);
       const start = end - this.ac.patternLength(p);
       const b = this.bounds[p]!;
-      if ((b & 1) && start > 0 && isWordChar(t.charCodeAt(start - 1))) continue;
+      if ((b & 1) && start > 0 && isWordChar(codes[start - 1]!)) continue;
       let realEnd = end;
-      if ((b & 2) && end < t.length && isWordChar(t.charCodeAt(end))) {
-        let ok = false;
-        for (const s of SUFFIXES) {
-          if (t.startsWith(s, end) && !(end + s.length < t.length && isWordChar(t.charCodeAt(end + s.length)))) {
-            ok = true; realEnd = end + s.length; break;
-          }
-        }
-        if (!ok) continue;
+      if ((b & 2) && end < len && isWordChar(codes[end]!)) {
+        const sl = suffixAt(codes, end, len);
+        if (sl === 0) continue;
+        realEnd = end + sl;
       }
       if (this.allow[p]) { (allowSpans ??= []).push(start, realEnd); continue; }
       if (this.categories[p]!.length === 0 && this.actions[p] === undefined) continue;
@@ -148,7 +161,7 @@ export class CompiledLexicon {
 
   /** Convenience: normalise and match. */
   matchText(text: string): KeywordHit[] {
-    return this.match(normalise(text));
+    return this.match(normaliseView(text));
   }
 }
 

@@ -5,8 +5,9 @@ import { RE2JS } from 're2js';
 import type { Bilingual } from '../core/i18n.ts';
 import { CompiledLexicon, loadAllowList, loadLexicon, type LexiconEntry } from './lexicon.ts';
 import { detectPii, maskValue, type PiiEntity } from './pii.ts';
-import { toOriginal } from './normalise.ts';
-import { loadClassifier, type Classifier } from './classifier.ts';
+import { NormView, toOriginal } from './normalise.ts';
+import { loadClassifier, type Classifier, type Prediction } from './classifier.ts';
+import { FastClassifier } from './classifier-fast.ts';
 import type { Action, Finding, ScanContext, ScanOutput, Scanner } from './types.ts';
 import { ACTION_RANK } from './types.ts';
 import type { ScannerConfig } from './policy.ts';
@@ -151,20 +152,40 @@ export class RegexScanner implements Scanner {
 
 // ------------------------------------------------------------------ classifier
 
+/** Fast twins per loaded model (null = the reference must be used), verified once. */
+const fastTwins = new WeakMap<Classifier, FastClassifier | null>();
+function fastTwin(model: Classifier, nameOrPath: string, baseDir?: string): FastClassifier | undefined {
+  let f = fastTwins.get(model);
+  if (f === undefined) { f = FastClassifier.forModel(model, nameOrPath, baseDir) ?? null; fastTwins.set(model, f); }
+  return f ?? undefined;
+}
+
 export class ClassifierScanner implements Scanner {
   readonly type = 'classifier';
   readonly name: string;
   readonly reply?: Bilingual;
   readonly model: Classifier;
+  /** Same predictions as `model`, computed on the check's normalised buffer (classifier-fast.ts). */
+  readonly fast?: FastClassifier;
   private readonly threshold: number;
   constructor(private readonly cfg: Cfg<'classifier'>, opts: { baseDir?: string } = {}) {
     this.model = loadClassifier(cfg.model, opts.baseDir);
+    const fast = fastTwin(this.model, cfg.model, opts.baseDir);
+    if (fast) this.fast = fast;
     this.name = cfg.name ?? `classifier:${this.model.name}`;
     if (cfg.reply) this.reply = cfg.reply;
     this.threshold = cfg.threshold ?? this.model.threshold;
   }
+  private predict(ctx: ScanContext): Prediction {
+    const v = ctx.norm;
+    if (this.fast && v instanceof NormView) {
+      const codes = v.codes(); // first: it may re-run the normalisation, which changes the token
+      return this.fast.predictCodes(v, v.token, codes, 0, v.length);
+    }
+    return this.model.predict(v.text);
+  }
   scan(ctx: ScanContext): ScanOutput {
-    const r = this.model.predict(ctx.norm.text);
+    const r = this.predict(ctx);
     if (r.score < this.threshold) return { score: r.score, findings: [], action: 'allow' };
     const cats = this.cfg.categories ?? r.categories;
     const end = ctx.text.length;
