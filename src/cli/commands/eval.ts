@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ZonghengError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { AttackSpecError, compareRuns, loadSecretsFile, RunConfigError, runEval, TargetConfigError, toEvidence, type RunSummary } from '../../evaluate/index.ts';
+import { AttackSpecError, calibrate, calibrationsFor, compareRuns, createTarget, EXPECTS, loadSecretsFile, readLabelled, RunConfigError, runEval, saveCalibration, scoreOffline, TargetConfigError, toEvidence, type CalibrationReport, type RunSummary, type SavedCalibration } from '../../evaluate/index.ts';
 import { listSuites, SuiteError } from '../../evaluate/suites/index.ts';
 import { loadConfig } from '../../server/config.ts';
 import { keyValues, table } from '../format.ts';
@@ -66,6 +66,52 @@ async function recordRun(program: Command, summary: RunSummary, out: string, sys
   }
 }
 
+function collect(v: string, prev: string[] = []): string[] {
+  return [...prev, v];
+}
+
+/** Secrets for target files: the environment, then the --secrets file. */
+function secretsOf(o: Record<string, any>) {
+  return { env: process.env, ...(o.secrets ? { secrets: loadSecretsFile(o.secrets) } : {}) };
+}
+
+/**
+ * Calibrations to show beside the results: --calibration files, those saved by `eval calibrate`
+ * in $ZONGHENG_DATA_DIR/calibration (a judge's only for the same judge model), the shipped one.
+ */
+function calibrationsOf(o: Record<string, any>, dataDir: string): CalibrationReport[] {
+  const judge = o.judge ? createTarget(o.judge, secretsOf(o)).identity : undefined;
+  return calibrationsFor({ dir: join(dataDir, 'calibration'), files: o.calibration ?? [], ...(judge ? { judge } : {}) });
+}
+
+function mapEvalErrors(e: unknown): never {
+  if (e instanceof RunConfigError) throw new ZonghengError('bad_request', e.message, { field: e.field });
+  if (e instanceof SuiteError) throw new ZonghengError('bad_request', `malformed suite: ${e.message}`);
+  if (e instanceof TargetConfigError) throw new ZonghengError('bad_request', `target: ${e.message}`);
+  if (e instanceof AttackSpecError) throw new ZonghengError('bad_request', `--attack: ${e.message}`, { field: 'attack' });
+  throw e;
+}
+
+/** After a finished run: evidence for --system, the summary on stdout, exit 1 on a failed gate. */
+async function reportRun(program: Command, o: Record<string, any>, summary: RunSummary, out: string): Promise<void> {
+  let evidenceId: string | undefined;
+  if (o.system) {
+    const e = await withClient(program, (api) => api.call('POST', '/api/evidence', toEvidence(summary, o.system, { detailsUrl: `file://${summary.files.report}` })));
+    evidenceId = e.id;
+    process.stderr.write(`evidence ${e.id} recorded for ${o.system}: ${e.effects.map((x: { outcome: string }) => x.outcome).join('; ') || 'no rule applied'}\n`);
+  }
+  const calib = new Map(summary.calibration.map((c) => [c.scorer, c]));
+  print(o.json, { ...summary, ...(evidenceId ? { evidenceId } : {}) }, () => {
+    const cats = summary.categories.map((c) => ({
+      category: c.taxonomyId, n: c.n, metric: c.metric, rate: c.rate.toFixed(3), ci95: `${c.lower.toFixed(3)}–${c.upper.toFixed(3)}`, threshold: c.threshold, passed: c.passed,
+      scorer: c.scorers.map((x) => (calib.has(x) ? `${x} (agreement ${(calib.get(x)!.agreement * 100).toFixed(1)}%)` : x)).join(', '),
+    }));
+    const t = summary.totals;
+    return `${keyValues({ run: summary.runId, out, results: t.results, pass: t.pass, fail: t.fail, couldNotScore: t.couldNotScore, errors: t.errors, skipped: t.skipped, cached: t.cached })}\n\n${table(cats as Record<string, unknown>[], ['category', 'n', 'metric', 'rate', 'ci95', 'threshold', 'passed', 'scorer'])}\n\nreport: ${summary.files.report}\njunit:  ${summary.files.junit}${summary.gate.failed ? `\nFAILED the gate: ${summary.gate.failingCategories.join(', ') || `pass rate lower bound ${summary.gate.lower.toFixed(3)} < ${summary.gate.failUnder}`}` : ''}`;
+  });
+  if (summary.gate.failed) process.exitCode = 1;
+}
+
 /** `zongheng eval …`: runs on this machine with no server needed; evidence goes to the store when --system is given. */
 export function register(program: Command): void {
   const ev = program.command('eval').description('safety evaluations and red-team runs; 安全评测与红队测试');
@@ -80,6 +126,7 @@ export function register(program: Command): void {
     .option('--attacker <file>', 'attacker model for multi-turn escalation')
     .option('--system <id>', 'record the results as evidence for this system (risks and controls update)')
     .option('--secrets <file>', 'YAML secrets file (NAME: value) for apiKeyEnv names; never written anywhere')
+    .option('--calibration <file>', 'scorer calibration report (from `eval calibrate`) to show beside the results; repeatable', collect)
     .option('--no-cache', 'do not use the response cache')
     .option('--resume <dir>', 'finish an interrupted run in this output directory')
     .option('--offline', 'score the suite\'s captured responses without calling a target')
@@ -114,16 +161,12 @@ export function register(program: Command): void {
           cache: o.cache === false ? false : join(config.dataDir, 'cache', 'eval'),
           resume: Boolean(o.resume), offline: Boolean(o.offline), sample: o.sample, shard: o.shard, concurrency: o.concurrency,
           failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en', systemId: o.system, signal: ac.signal,
-          secrets: { env: process.env, ...(o.secrets ? { secrets: loadSecretsFile(o.secrets) } : {}) },
+          secrets: secretsOf(o), calibration: calibrationsOf(o, config.dataDir),
           onProgress: (p) => bar.update({ done: p.done, total: p.total, rate: p.rate, etaSeconds: p.etaSeconds, detail: `pass ${p.passed} fail ${p.failed} n/s ${p.couldNotScore} err ${p.errors}` }),
         });
       } catch (e) {
         bar.done();
-        if (e instanceof RunConfigError) throw new ZonghengError('bad_request', e.message, { field: e.field });
-        if (e instanceof SuiteError) throw new ZonghengError('bad_request', `malformed suite: ${e.message}`);
-        if (e instanceof TargetConfigError) throw new ZonghengError('bad_request', `target: ${e.message}`);
-        if (e instanceof AttackSpecError) throw new ZonghengError('bad_request', `--attack: ${e.message}`, { field: 'attack' });
-        throw e;
+        mapEvalErrors(e);
       } finally {
         process.off('SIGINT', onSigint);
       }
@@ -133,19 +176,59 @@ export function register(program: Command): void {
         process.exitCode = 130;
         return;
       }
-      let evidenceId: string | undefined;
-      if (o.system) {
-        const e = await withClient(program, (api) => api.call('POST', '/api/evidence', toEvidence(summary, o.system, { detailsUrl: `file://${summary.files.report}` })));
-        evidenceId = e.id;
-        process.stderr.write(`evidence ${e.id} recorded for ${o.system}: ${e.effects.map((x: { outcome: string }) => x.outcome).join('; ') || 'no rule applied'}\n`);
+      await reportRun(program, o, summary, out);
+    });
+
+  ev.command('score <transcripts>')
+    .description('score captured prompt/response pairs (JSONL or YAML; each line a case plus `response`) without calling any target')
+    .option('--out <dir>', 'output directory (default $ZONGHENG_DATA_DIR/runs/<run id>)')
+    .option('--judge <file>', 'LLM-as-judge target YAML (the only model called, and only when a case needs it)')
+    .option('--secrets <file>', 'YAML secrets file for the judge\'s apiKeyEnv')
+    .option('--calibration <file>', 'scorer calibration report to show beside the results; repeatable', collect)
+    .option('--system <id>', 'record the results as evidence for this system')
+    .option('--concurrency <n>', 'items scored at once (judge calls)', Number)
+    .option('--fail-under <rate>', 'exit 1 when the lower Wilson bound of the pass rate (or a GB/T threshold) fails', parseRate)
+    .option('--locale <zh|en>', 'report language', 'en')
+    .option('--json', 'print the summary as JSON')
+    .action(async (transcripts: string, o) => {
+      const config = loadConfig(globalFlags(program));
+      const out = resolve(o.out ?? join(config.dataDir, 'runs', newId('run')));
+      if (o.system) await withClient(program, (api) => api.call('GET', `/api/systems/${encodeURIComponent(o.system)}`));
+      let summary: RunSummary;
+      try {
+        summary = await scoreOffline({
+          input: transcripts, out, judge: o.judge, concurrency: o.concurrency, failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en',
+          systemId: o.system, secrets: secretsOf(o), calibration: calibrationsOf(o, config.dataDir),
+        });
+      } catch (e) {
+        mapEvalErrors(e);
       }
-      if (o.record !== false) await recordRun(program, summary, out, o.system, evidenceId);
-      print(o.json, { ...summary, ...(evidenceId ? { evidenceId } : {}) }, () => {
-        const cats = summary.categories.map((c) => ({ category: c.taxonomyId, n: c.n, metric: c.metric, rate: c.rate.toFixed(3), ci95: `${c.lower.toFixed(3)}–${c.upper.toFixed(3)}`, threshold: c.threshold, passed: c.passed }));
-        const t = summary.totals;
-        return `${keyValues({ run: summary.runId, out, results: t.results, pass: t.pass, fail: t.fail, couldNotScore: t.couldNotScore, errors: t.errors, skipped: t.skipped, cached: t.cached })}\n\n${table(cats as Record<string, unknown>[], ['category', 'n', 'metric', 'rate', 'ci95', 'threshold', 'passed'])}\n\nreport: ${summary.files.report}\njunit:  ${summary.files.junit}${summary.gate.failed ? `\nFAILED the gate: ${summary.gate.failingCategories.join(', ') || `pass rate lower bound ${summary.gate.lower.toFixed(3)} < ${summary.gate.failUnder}`}` : ''}`;
+      await reportRun(program, o, summary, out);
+    });
+
+  ev.command('calibrate')
+    .description('measure a scorer against a labelled set (JSONL: case fields + response + label pass|fail): agreement, precision/recall (positive = fail), F1, kappa')
+    .requiredOption('--labelled <file>', 'labelled JSONL')
+    .option('--judge <file>', 'calibrate this LLM judge (it decides every item); without it the built-in heuristic scorers are measured')
+    .option('--secrets <file>', 'YAML secrets file for the judge\'s apiKeyEnv')
+    .option('--name <scorer>', 'name to store the report under (default: the scorer that decided the items)')
+    .option('--no-save', 'do not save the report in $ZONGHENG_DATA_DIR/calibration (saved reports are shown beside later results judged by the same scorer)')
+    .option('--json', 'print the report as JSON')
+    .action(async (o) => {
+      const config = loadConfig(globalFlags(program));
+      const judge = o.judge ? createTarget(o.judge, secretsOf(o)) : undefined;
+      let report: SavedCalibration;
+      try {
+        const r = await calibrate(judge ? { judge, judgeFirst: [...EXPECTS] } : {}, readLabelled(o.labelled), o.name ?? (judge ? 'judge' : undefined));
+        report = { ...r, ...(judge ? { judge: judge.identity } : {}), labelledSet: resolve(o.labelled), at: new Date().toISOString() };
+      } catch (e) {
+        mapEvalErrors(e);
+      }
+      const saved = o.save === false ? undefined : saveCalibration(join(config.dataDir, 'calibration'), report);
+      print(o.json, { ...report, ...(saved ? { saved } : {}) }, () => {
+        const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+        return `${keyValues({ scorer: report.scorer, items: report.n, scored: report.scored, couldNotScore: report.couldNotScore, agreement: pct(report.agreement), precision: pct(report.precision), recall: pct(report.recall), f1: pct(report.f1), kappa: report.kappa.toFixed(3), 'tp/fp/tn/fn': `${report.tp}/${report.fp}/${report.tn}/${report.fn}` })}${saved ? `\nsaved: ${saved} (shown beside results judged by ${report.scorer})` : ''}`;
       });
-      if (summary.gate.failed) process.exitCode = 1;
     });
 
   ev.command('compare <a> <b>')

@@ -4,3 +4,4 @@ export { extractJson, regexFind, scoreAssertions, validateJsonSchema } from './m
 export { normalise, numericMatch, supportRatio, tokenF1, tokens } from './text.ts';
 export { scoreCase, scoreChoice, scoreFaithful, scoreLeak, scoreReference, type CustomScorerFn, type ScoreOptions } from './score.ts';
 export { builtinRefusalCalibration, calibrate, readLabelled, type CalibrationReport, type LabelledItem, type ScorerLike } from './calibrate.ts';
+export { calibrationsFor, saveCalibration, type SavedCalibration } from './calibration-store.ts';
