@@ -158,7 +158,7 @@ export async function runEval(opts: RunEvalOptions): Promise<RunSummary> {
   writeFileSync(metaPath, JSON.stringify(scrubDeep(meta), null, 2) + '\n');
   const journal = await Journal.open(files.results, opts.resume === true, opts.journal);
   const cache = opts.cache ? new ResponseCache(opts.cache) : undefined;
-  // Helper turns (attacker, translator) go through the same cache as the target's replies.
+  // Helper turns (attacker, translator) and judge calls go through the same cache as the target's replies.
   if (cache) for (const role of ['translator', 'attacker'] as const) if (helpers[role]) helpers[role] = cachedTarget(helpers[role]!, cache, role);
 
   const select = await buildSelector(sample, shard, typeof opts.suite === 'string' ? () => readSuite(opts.suite as string, { checkDuplicates: false }) : undefined);
@@ -173,7 +173,8 @@ export async function runEval(opts: RunEvalOptions): Promise<RunSummary> {
   const ctx = {
     target,
     helpers,
-    score: { ...(judge ? { judge } : {}), ...(opts.judgeFirst ? { judgeFirst: opts.judgeFirst } : {}), ...(opts.customScorer ? { custom: opts.customScorer } : {}) },
+    // Judge verdicts are cached too (temperature 0, keyed by the full judge request).
+    score: { ...(judge ? { judge: cache ? cachedTarget(judge, cache, 'judge') : judge } : {}), ...(opts.judgeFirst ? { judgeFirst: opts.judgeFirst } : {}), ...(opts.customScorer ? { custom: opts.customScorer } : {}) },
     cache,
     ...(opts.signal ? { signal: opts.signal } : {}),
     maxTextChars: opts.maxTextChars ?? 4000,
