@@ -355,9 +355,10 @@ export class NormView implements Normalised {
   }
 
   /** The code units, at [0, length) of the returned buffer; valid until the next
-   * normalisation in this mode (call again rather than keeping the buffer). */
+   * normalisation (call again rather than keeping the buffer). */
   codes(): Uint16Array {
-    if (this.identical) { const r = this.fresh(); if (r.identical) { loadRaw(this.source); return raw; } }
+    // identical: the code units are the source's own, whatever ran since
+    if (this.identical) { loadRaw(this.source); return raw; }
     return this.fresh().codes;
   }
 

@@ -87,3 +87,13 @@ test('full-width digits and zero-width characters do not hide a phone number; of
   assert.equal(m?.kind, 'cn_mobile');
   assert.equal(text.slice(m!.start, m!.end), '１３８\u200b１２３４５６７８');
 });
+
+test('secret prefilter: literal heads are read conservatively', async () => {
+  const { literalPrefixes } = await import('./pii.ts');
+  assert.deepEqual(literalPrefixes('sk-(?:proj-)?[A-Z]{20}'), ['sk-']);
+  assert.deepEqual(literalPrefixes('(?:sk|rk)_(?:live|test)_'), ['sk_', 'rk_']);
+  assert.deepEqual(literalPrefixes('abc?d'), ['ab']);
+  assert.equal(literalPrefixes('abc|def'), undefined);
+  assert.equal(literalPrefixes('\\bkey'), undefined);
+  assert.equal(literalPrefixes('[A-Z]{4}'), undefined);
+});

@@ -7,7 +7,7 @@
 import { isIPv6 } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { readText } from './data.ts';
-import { normalise, toOriginal, type Normalised } from './normalise.ts';
+import { NormView, normaliseView, toOriginal, type Normalised } from './normalise.ts';
 
 export const PII_ENTITIES = ['cn_id', 'phone', 'bank_card', 'uscc', 'cn_passport', 'email', 'ip', 'url', 'api_key', 'secret'] as const;
 export type PiiEntity = (typeof PII_ENTITIES)[number];
@@ -102,6 +102,37 @@ export function entropy(s: string): number {
 interface SecretRule { name: string; re: RegExp; keep: number }
 const SECRET_RULES: SecretRule[] = (parseYaml(readText('secrets.yaml')) as { name: string; pattern: string; keep: number }[])
   .map((r) => ({ name: r.name, re: new RegExp(r.pattern, 'g'), keep: r.keep }));
+
+/** Literal strings one of which every match of `pattern` starts with, read from its head: a
+ * literal run, or a leading group of literal alternatives; undefined when the head is neither
+ * (such a rule always runs). */
+export function literalPrefixes(pattern: string): string[] | undefined {
+  // a top-level alternation could start with anything
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return undefined;
+  }
+  let alts = [''];
+  let rest = pattern;
+  const group = /^\(\?:((?:[A-Za-z0-9_-]+\|)*[A-Za-z0-9_-]+)\)/.exec(rest);
+  if (group) { alts = group[1]!.split('|'); rest = rest.slice(group[0].length); }
+  const lit = /^[A-Za-z0-9_ -]*/.exec(rest)![0];
+  // a quantifier right after the run applies to its last character
+  const next = rest[lit.length];
+  const run = next === '?' || next === '*' || next === '{' ? lit.slice(0, -1) : lit;
+  const out = alts.map((a) => a + run);
+  return out.every((x) => x.length > 0) ? out : undefined;
+}
+// One scan tells whether any known secret prefix occurs at all (ordinary text: none), instead of
+// running every secret pattern over the whole text.
+const SECRET_PREFIXES = SECRET_RULES.map((r) => literalPrefixes(r.re.source));
+const SECRET_PREFILTER: RegExp | undefined = SECRET_PREFIXES.every((p) => p !== undefined)
+  ? new RegExp(SECRET_PREFIXES.flat().map((x) => x!.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&')).join('|'))
+  : undefined;
 export const SECRET_KEEP: Record<string, number> = Object.fromEntries(SECRET_RULES.map((r) => [r.name, r.keep]));
 
 // Leading boundary conditions are checked in code (see `left`), not with look-behinds, so
@@ -142,6 +173,10 @@ const LEFT = {
   token: (c: number) => isAlnum(c) || c === 43 || c === 47 || c === 95 || c === 61 || c === 45,
 };
 
+/** 1 for the characters of LEFT.token (runs scanned for high-entropy secrets). */
+const TOKEN = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (LEFT.token(c)) TOKEN[c] = 1;
+
 const DATE_LIKE = /^(?:\d{4}[-/.\s]\d{1,2}[-/.\s]\d{1,2}|\d{1,2}[-/.\s]\d{1,2}[-/.\s]\d{2,4})$/;
 
 const PRIORITY: Record<PiiEntity, number> = { api_key: 10, private: 9, cn_id: 8, uscc: 7, bank_card: 6, email: 5, url: 4, phone: 3, cn_passport: 3, ip: 2, secret: 1 } as Record<PiiEntity, number>;
@@ -159,7 +194,7 @@ export interface PiiOptions {
 
 /** Find PII in `text` (or in an already light-normalised view of it). */
 export function detectPii(text: string | Normalised, opts: PiiOptions = {}): PiiMatch[] {
-  const norm = typeof text === 'string' ? normalise(text, 'light') : text;
+  const norm = typeof text === 'string' ? normaliseView(text, 'light') : text;
   const t = norm.text;
   const want = new Set<PiiEntity>(opts.entities ?? PII_ENTITIES);
   const raw: PiiMatch[] = [];
@@ -178,11 +213,14 @@ export function detectPii(text: string | Normalised, opts: PiiOptions = {}): Pii
       f(m);
     }
   };
+  // code units of the text: a typed buffer is much cheaper to walk than the string
+  const codes = norm instanceof NormView ? norm.codes() : Uint16Array.from(t, (_, i) => t.charCodeAt(i));
+  const len = t.length;
   let nd = 0;
-  for (let i = 0; i < t.length && nd < 7; i++) { const c = t.charCodeAt(i); if (c >= 48 && c <= 57) nd++; }
+  for (let i = 0; i < len && nd < 7; i++) { const c = codes[i]!; if (c >= 48 && c <= 57) nd++; }
   const hasDigits = nd >= 7;
   const ctxBefore = (re: RegExp, at: number): boolean => re.test(t.slice(Math.max(0, at - 30), at));
-  if (want.has('api_key')) {
+  if (want.has('api_key') && (!SECRET_PREFILTER || SECRET_PREFILTER.test(t))) {
     for (const r of SECRET_RULES) each(r.re, LEFT.token, (m) => add('api_key', r.name, m.index, m.index + m[0].length));
   }
   if (hasDigits) {
@@ -249,13 +287,15 @@ export function detectPii(text: string | Normalised, opts: PiiOptions = {}): Pii
   if (want.has('secret')) {
     const minH = opts.secretMinEntropy ?? 4.2;
     // runs of token characters, 24..512 long, with digits, lower and upper case letters
-    const n = t.length;
+    const n = len;
+    const T = TOKEN;
     for (let i = 0; i < n;) {
-      if (!LEFT.token(t.charCodeAt(i))) { i++; continue; }
+      const c0 = codes[i]!;
+      if (c0 >= 128 || T[c0] === 0) { i++; continue; }
       let j = i, cls = 0;
       while (j < n) {
-        const c = t.charCodeAt(j);
-        if (!LEFT.token(c)) break;
+        const c = codes[j]!;
+        if (c >= 128 || T[c] === 0) break;
         cls |= isDigit(c) ? 1 : c >= 97 && c <= 122 ? 2 : c >= 65 && c <= 90 ? 4 : 0;
         j++;
       }
