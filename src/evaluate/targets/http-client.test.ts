@@ -5,10 +5,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { connect as netConnect, type AddressInfo } from 'node:net';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defaultScript, startSimServer, type SimServer } from '../testing/sim-server.ts';
 import { createTarget, TargetError } from './index.ts';
+import { proxyFor } from './http-client.ts';
 
 let sim: SimServer;
 before(async () => {
@@ -127,5 +133,94 @@ describe('http client', () => {
 
   it('connection refused is a network error naming the errno', async () => {
     await assert.rejects(createTarget({ type: 'openai', baseUrl: 'http://127.0.0.1:1/v1', model: 'm', retries: 0 }).chat(user('x')), (e: unknown) => e instanceof TargetError && e.kind === 'network' && /ECONNREFUSED/.test(e.message));
+  });
+});
+
+/**
+ * A forward proxy on loopback: absolute-URI requests are relayed to the simulated model, CONNECT
+ * tunnels go to `tunnelPort` whatever host was asked for (so `model.test` needs no DNS).
+ */
+async function startProxy(sim: SimServer, tunnelPort: () => number) {
+  const seen: { method: string; target: string; auth?: string }[] = [];
+  const server = createServer((req, res) => {
+    seen.push({ method: req.method ?? '', target: req.url ?? '', ...(req.headers['proxy-authorization'] ? { auth: String(req.headers['proxy-authorization']) } : {}) });
+    const u = new URL(req.url ?? '/');
+    const { 'proxy-authorization': _pa, ...headers } = req.headers;
+    const up = httpRequest({ host: '127.0.0.1', port: sim.port, path: u.pathname + u.search, method: req.method, headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  server.on('connect', (req, socket) => {
+    seen.push({ method: 'CONNECT', target: req.url ?? '' });
+    const up = netConnect(tunnelPort(), '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      up.pipe(socket);
+      socket.pipe(up);
+    });
+    up.on('error', () => socket.destroy());
+    socket.on('error', () => up.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describe('proxies', () => {
+  it('proxyFor: env precedence, NO_PROXY forms, loopback always direct', () => {
+    const env = { HTTPS_PROXY: 'http://p:1', HTTP_PROXY: 'http://q:2', NO_PROXY: '.internal.example, exact.example:8443, other.example' };
+    assert.equal(proxyFor(new URL('https://api.example.com/v1'), env)?.host, 'p:1');
+    assert.equal(proxyFor(new URL('http://api.example.com/v1'), env)?.host, 'q:2');
+    assert.equal(proxyFor(new URL('https://api.example.com/v1'), { http_proxy: 'q:2' })?.host, 'q:2', 'https falls back to HTTP_PROXY; scheme optional');
+    assert.equal(proxyFor(new URL('https://a.internal.example/v1'), env), undefined);
+    assert.equal(proxyFor(new URL('https://exact.example:8443/v1'), env), undefined);
+    assert.ok(proxyFor(new URL('https://exact.example/v1'), env), 'NO_PROXY entry with a port only matches that port');
+    assert.equal(proxyFor(new URL('http://other.example/'), env), undefined);
+    assert.equal(proxyFor(new URL('https://x.example/'), { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*' }), undefined);
+    for (const u of ['http://127.0.0.1:8000/v1', 'http://localhost:11434', 'http://[::1]:8420/v1']) assert.equal(proxyFor(new URL(u), env), undefined, u);
+    assert.throws(() => proxyFor(new URL('https://x.example/'), { HTTPS_PROXY: 'socks5://p:1' }), (e: TargetError) => e.kind === 'config');
+  });
+
+  it('http targets go through HTTP_PROXY with an absolute URI and Proxy-Authorization', async () => {
+    const proxy = await startProxy(sim, () => 0);
+    const saved = { HTTP_PROXY: process.env['HTTP_PROXY'], NO_PROXY: process.env['NO_PROXY'] };
+    process.env['HTTP_PROXY'] = proxy.url.replace('http://', 'http://user:s%40cret@');
+    delete process.env['NO_PROXY'];
+    try {
+      const t = createTarget({ type: 'openai', baseUrl: 'http://model.test/v1', model: 'm', apiKey: 'sk-proxied-1', retries: 0 });
+      assert.match((await t.chat(user('through the proxy'))).text, /helpful answer/);
+      assert.deepEqual(proxy.seen[0], { method: 'POST', target: 'http://model.test/v1/chat/completions', auth: `Basic ${Buffer.from('user:s@cret').toString('base64')}` });
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+      proxy.server.closeAllConnections();
+      proxy.server.close();
+    }
+  });
+
+  it('https targets tunnel through HTTPS_PROXY with CONNECT (TLS verified end to end); NO_PROXY goes direct', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zh-proxy-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=model.test', '-addext', 'subjectAltName=DNS:model.test'], { stdio: 'ignore' });
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => sim.server.emit('request', req, res));
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', () => r()));
+    const proxy = await startProxy(sim, () => (tls.address() as AddressInfo).port);
+    // A child process, because NODE_EXTRA_CA_CERTS (trusting the test certificate) is read at start-up.
+    const script = join(dir, 'call.mts');
+    writeFileSync(script, `import { createTarget } from ${JSON.stringify(join(import.meta.dirname, 'index.ts'))};\nconst t = createTarget({ type: 'openai', baseUrl: 'https://model.test/v1', model: 'm', apiKey: 'sk-tunnel-1', retries: 0, timeoutMs: 20000 });\ntry { console.log('OK ' + (await t.chat({ messages: [{ role: 'user', content: 'tunnelled' }] })).text); } catch (e) { console.log('ERR ' + e.kind + ' ' + e.message); }\n`);
+    const call = (extra: Record<string, string>) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), HTTPS_PROXY: proxy.url, NO_PROXY: '', ...extra } }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+      );
+    try {
+      assert.match(await call({}), /^OK Sure\. Here is a helpful answer/);
+      assert.deepEqual(proxy.seen.map((x) => [x.method, x.target]), [['CONNECT', 'model.test:443']]);
+      assert.match(await call({ NO_PROXY: 'model.test' }), /^ERR network .*ENOTFOUND|^ERR network .*EAI_AGAIN/);
+      assert.equal(proxy.seen.length, 1, 'NO_PROXY bypassed the proxy');
+    } finally {
+      proxy.server.closeAllConnections();
+      proxy.server.close();
+      tls.closeAllConnections();
+      tls.close();
+    }
   });
 });

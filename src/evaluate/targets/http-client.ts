@@ -17,13 +17,18 @@
  *    Authorization, so an Anthropic `x-api-key` would have followed), and https → http is refused;
  *  - TLS uses Node's defaults, so NODE_EXTRA_CA_CERTS and NODE_TLS_REJECT_UNAUTHORIZED apply as
  *    they did to fetch;
- *  - HTTP(S)_PROXY / NO_PROXY are not used. Node 20's global fetch ignored them as well (checked:
- *    a request with HTTP_PROXY set went direct), so this is no change; see docs/evaluate.md.
+ *  - HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and lower-case forms) are honoured, which Node 20's
+ *    global fetch did not do (checked: with HTTP_PROXY set, a request went direct): http targets
+ *    go through the proxy with an absolute URI, https targets through a CONNECT tunnel (TLS stays
+ *    end to end). Loopback hosts never use a proxy, so a local model or gateway keeps working in a
+ *    shell with a proxy set. Only http:// proxies; credentials in the proxy URL become
+ *    Proxy-Authorization.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { TargetError } from './errors.ts';
 
 export interface HttpRequest {
@@ -62,6 +67,78 @@ const CROSS_ORIGIN_SAFE = new Set(['content-type', 'accept', 'user-agent', 'acce
 // Sockets are reused across calls; the target's limiter bounds how many are open at once.
 const httpAgent = new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
 const httpsAgent = new HttpsAgent({ keepAlive: true, scheduling: 'lifo' });
+
+// ------------------------------------------------------------------ proxies
+
+type Env = Record<string, string | undefined>;
+
+function proxyAuth(proxy: URL): Record<string, string> {
+  if (!proxy.username) return {};
+  const cred = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return { 'proxy-authorization': `Basic ${Buffer.from(cred).toString('base64')}` };
+}
+
+function noProxyMatches(host: string, port: string, list: string): boolean {
+  for (const raw of list.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    const m = /^(.*?)(?::(\d+))?$/.exec(entry)!;
+    const name = m[1]!.replace(/^\*?\./, '');
+    if (m[2] && m[2] !== port) continue;
+    if (host === name || host.endsWith(`.${name}`)) return true;
+  }
+  return false;
+}
+
+/** The proxy for `url` from the environment, or undefined for a direct connection. */
+export function proxyFor(url: URL, env: Env = process.env): URL | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host === '::1' || host.startsWith('127.')) return undefined;
+  const https = url.protocol === 'https:';
+  const raw = https ? (env['HTTPS_PROXY'] ?? env['https_proxy'] ?? env['HTTP_PROXY'] ?? env['http_proxy']) : (env['HTTP_PROXY'] ?? env['http_proxy']);
+  if (!raw) return undefined;
+  const port = url.port || (https ? '443' : '80');
+  if (noProxyMatches(host, port, env['NO_PROXY'] ?? env['no_proxy'] ?? '')) return undefined;
+  let proxy: URL;
+  try {
+    proxy = new URL(raw.includes('://') ? raw : `http://${raw}`);
+  } catch {
+    throw new TargetError('config', 'the proxy in HTTPS_PROXY/HTTP_PROXY is not a URL');
+  }
+  if (proxy.protocol !== 'http:') throw new TargetError('config', `only http:// proxies are supported, not ${proxy.protocol}`);
+  return proxy;
+}
+
+/** An https agent whose sockets are TLS over a CONNECT tunnel through `proxy`; kept alive like the direct one. */
+class TunnelAgent extends HttpsAgent {
+  constructor(private readonly proxy: URL) {
+    super({ keepAlive: true, scheduling: 'lifo' });
+  }
+  // Node's Agent accepts an asynchronous createConnection that reports through the callback.
+  override createConnection(options: ConnectionOptions & { host?: string; port?: number }, cb: (err: Error | null, socket?: Duplex) => void): undefined {
+    const target = `${options.host}:${options.port ?? 443}`;
+    const req = httpRequest({ host: this.proxy.hostname, port: this.proxy.port || 80, method: 'CONNECT', path: target, headers: { host: target, ...proxyAuth(this.proxy) }, agent: false });
+    req.once('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        cb(Object.assign(new Error(`proxy refused CONNECT ${target}: HTTP ${res.statusCode}`), { code: 'EPROXY' }));
+        return;
+      }
+      cb(null, tlsConnect({ ...options, socket, servername: options.servername ?? options.host ?? '' }));
+    });
+    req.once('error', (e) => cb(e));
+    req.end();
+    return undefined;
+  }
+}
+
+const proxyAgents = new Map<string, { http: HttpAgent; https: TunnelAgent }>();
+function agentsFor(proxy: URL): { http: HttpAgent; https: TunnelAgent } {
+  let a = proxyAgents.get(proxy.href);
+  if (!a) proxyAgents.set(proxy.href, (a = { http: new HttpAgent({ keepAlive: true, scheduling: 'lifo' }), https: new TunnelAgent(proxy) }));
+  return a;
+}
 
 class NodeResponse implements HttpResponse {
   readonly status: number;
@@ -139,7 +216,15 @@ function once(url: URL, method: string, headers: Record<string, string>, body: s
     if (!https && url.protocol !== 'http:') return reject(new TargetError('config', `unsupported URL scheme ${url.protocol}`));
     const h: OutgoingHttpHeaders = { 'accept-encoding': 'gzip, deflate', 'user-agent': 'zongheng-eval', ...headers };
     if (body !== undefined) h['content-length'] = Buffer.byteLength(body);
-    const req = (https ? httpsRequest : httpRequest)(url, { method, headers: h, agent: https ? httpsAgent : httpAgent, signal }, resolve);
+    const proxy = proxyFor(url);
+    let req;
+    if (proxy && !https) {
+      // Plain http through the proxy: absolute URI in the request line, sent to the proxy.
+      req = httpRequest({ host: proxy.hostname, port: proxy.port || 80, path: url.href, method, headers: { ...h, host: url.host, ...proxyAuth(proxy) }, agent: agentsFor(proxy).http, signal }, resolve);
+    } else {
+      const agent = proxy ? agentsFor(proxy).https : https ? httpsAgent : httpAgent;
+      req = (https ? httpsRequest : httpRequest)(url, { method, headers: h, agent, signal }, resolve);
+    }
     req.on('error', reject);
     req.end(body);
   });
