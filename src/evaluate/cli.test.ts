@@ -115,6 +115,11 @@ describe('zongheng eval calibrate / score / Ctrl-C', () => {
     assert.equal(cal.get('judge'), 1);
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /agreement 87\.5%/);
 
+    // Re-scoring: the judge verdict comes from the cache; --no-cache asks the judge again.
+    assert.equal((await run(['eval', 'score', transcripts, '--out', join(dir, 'scored-again'), '--judge', join(dir, 'judge.yaml'), '--json'], env)).code, 0);
+    assert.equal(judgeSim.requests, judgeCalls + 1, 'cached judge verdict');
+    assert.equal((await run(['eval', 'score', transcripts, '--out', join(dir, 'scored-nocache'), '--judge', join(dir, 'judge.yaml'), '--no-cache', '--json'], env)).code, 0);
+    assert.equal(judgeSim.requests, judgeCalls + 2, '--no-cache calls the judge again');
     const other = await run(['eval', 'score', transcripts, '--out', join(dir, 'scored2'), '--judge', join(dir, 'judge2.yaml'), '--json'], env);
     assert.equal(other.code, 0, other.stderr);
     assert.ok(!JSON.parse(other.stdout).calibration.some((x: { scorer: string }) => x.scorer === 'judge'), 'another judge model has no calibration');

@@ -185,6 +185,7 @@ export function register(program: Command): void {
     .option('--judge <file>', 'LLM-as-judge target YAML (the only model called, and only when a case needs it)')
     .option('--secrets <file>', 'YAML secrets file for the judge\'s apiKeyEnv')
     .option('--calibration <file>', 'scorer calibration report to show beside the results; repeatable', collect)
+    .option('--no-cache', 'do not use the response cache for judge calls')
     .option('--system <id>', 'record the results as evidence for this system')
     .option('--concurrency <n>', 'items scored at once (judge calls)', Number)
     .option('--fail-under <rate>', 'exit 1 when the lower Wilson bound of the pass rate (or a GB/T threshold) fails', parseRate)
@@ -197,7 +198,7 @@ export function register(program: Command): void {
       let summary: RunSummary;
       try {
         summary = await scoreOffline({
-          input: transcripts, out, judge: o.judge, concurrency: o.concurrency, failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en',
+          input: transcripts, out, judge: o.judge, concurrency: o.concurrency, cache: o.cache === false ? false : join(config.dataDir, 'cache', 'eval'), failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en',
           systemId: o.system, secrets: secretsOf(o), calibration: calibrationsOf(o, config.dataDir),
         });
       } catch (e) {

@@ -5,7 +5,7 @@
 import type { RunSummary } from '../results/types.ts';
 import { runEval, type RunEvalOptions } from './run.ts';
 
-export type OfflineOptions = Omit<RunEvalOptions, 'target' | 'suite' | 'offline' | 'attacks' | 'helpers' | 'cache'> & {
+export type OfflineOptions = Omit<RunEvalOptions, 'target' | 'suite' | 'offline' | 'attacks' | 'helpers'> & {
   /** Path to the captured items (each needs `response`), or an iterable of cases with `response`. */
   input: RunEvalOptions['suite'];
 };
