@@ -1,10 +1,18 @@
 /** Chinese-specific obfuscations: pinyin, pinyin initials, homophones, 拆字, traditional characters, zh–en mixing. */
-import * as OpenCC from 'opencc-js';
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
 import { idHash } from '../suites/reader.ts';
 import { lastUserText } from '../suites/messages.ts';
 import type { Case } from '../types.ts';
 import { attackData, fill, withUserText, type Attack, type AttackContext } from './types.ts';
+
+// pinyin-pro and opencc-js hold ~6 MB of dictionaries. They load on first use, not with the module,
+// so runs without a Chinese transform do not carry them (through V8's heap growth that is ~20 MB
+// of peak RSS; docs/performance.md, Evaluation).
+const lazyRequire = createRequire(import.meta.url);
+let pinyinLib: typeof import('pinyin-pro') | undefined;
+let openccLib: typeof import('opencc-js') | undefined;
+const pinyinPro = () => (pinyinLib ??= lazyRequire('pinyin-pro') as typeof import('pinyin-pro'));
+const OpenCC = () => (openccLib ??= lazyRequire('opencc-js') as typeof import('opencc-js'));
 
 const PROBES = ['tc260.3.1.1.f', 'owasp-llm-2025.LLM01'];
 const HAN = /[\u4e00-\u9fff]/;
@@ -41,7 +49,7 @@ function wrap(id: string, ctx: AttackContext, payload: string): string {
 }
 
 export function toPinyin(text: string): string {
-  return pinyin(text, { toneType: 'none', nonZh: 'consecutive' });
+  return pinyinPro().pinyin(text, { toneType: 'none', nonZh: 'consecutive' });
 }
 
 /** Sensitive keywords become their pinyin initials (炸弹 → zd); without keywords every Han run does. */
@@ -49,12 +57,12 @@ export function toPinyinInitials(text: string): string {
   const mask = keywordMask(text);
   const any = mask.some(Boolean);
   // Readings in context (弹 in 炸弹 is dan, not tan); aligned per UTF-16 unit when the text is all BMP.
-  const readings = pinyin(text, { toneType: 'none', type: 'array' });
+  const readings = pinyinPro().pinyin(text, { toneType: 'none', type: 'array' });
   const aligned = readings.length === text.length;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (HAN.test(ch) && (!any || mask[i])) out += (aligned ? readings[i]! : pinyin(ch, { toneType: 'none' })).charAt(0);
+    if (HAN.test(ch) && (!any || mask[i])) out += (aligned ? readings[i]! : pinyinPro().pinyin(ch, { toneType: 'none' })).charAt(0);
     else out += ch;
   }
   return out;
@@ -93,11 +101,11 @@ export function toChaizi(text: string): string {
 let s2t: ((s: string) => string) | undefined;
 let t2s: ((s: string) => string) | undefined;
 export function toTraditional(text: string): string {
-  const f = (s2t ??= OpenCC.Converter({ from: 'cn', to: 'twp' }));
+  const f = (s2t ??= OpenCC().Converter({ from: 'cn', to: 'twp' }));
   return f(text);
 }
 export function fromTraditional(text: string): string {
-  const f = (t2s ??= OpenCC.Converter({ from: 'twp', to: 'cn' }));
+  const f = (t2s ??= OpenCC().Converter({ from: 'twp', to: 'cn' }));
   return f(text);
 }
 
