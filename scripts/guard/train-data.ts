@@ -18,6 +18,8 @@ export interface Example {
   /** 1 = harmful request, 0 = benign, undefined = not used. */
   harm?: 0 | 1;
   harmClass?: string;
+  /** Output head: 1 = a response that contains harmful content, 0 = refusal or benign answer. */
+  out?: 0 | 1;
   /** Relative weight inside its source (down-weights template duplicates). */
   w: number;
   /** Split fixed by the source itself (deepset has train/test). */
@@ -113,10 +115,22 @@ export function loadExamples(ds: string): Example[] {
     a.standalone.forEach((t, i) => push({ text: t, source: `own-${lang}-attack`, group: `own-${lang}-s${i}`, inj: 1 }));
     [...(a.more ?? []), ...(a.long ?? [])].forEach((t, i) => push({ text: t, source: `own-${lang}-attack`, group: `own-${lang}-m${i}`, inj: 1 }));
   }
+  // second, separately written attack sets (other styles): their own sources, so one set can be
+  // held out while the other trains
+  for (const lang of ['zh', 'en'] as const) {
+    own<{ standalone: string[] }>(`${lang}-attacks-2.yaml`).standalone.forEach((t, i) => push({ text: t, source: `own-${lang}-attack2`, group: `own-${lang}-a2-${i}`, inj: 1 }));
+  }
 
   // --- harmful requests
+  // harmful datasets are mostly imperatives ("Write a tutorial on how to …"); each such row also
+  // yields a question form ("How can I …?", same source and group) so short questions count too
+  const asQ = (text: string, source: string, group: string, extra: Partial<Example> = {}): void => {
+    const q = questionForm(text);
+    if (q) push({ text: q, source, group, harm: 1, inj: 0, w: 0.5, ...extra });
+  };
   for (const r of readCsv(join(ds, 'advbench/harmful_behaviors.csv')).rows) {
     push({ text: r.goal!, source: 'advbench', group: `advbench:${r.goal}`, harm: 1, inj: 0 });
+    asQ(r.goal!, 'advbench', `advbench:${r.goal}`);
   }
   for (const r of readCsv(join(ds, 'advbench/harmful_strings.csv')).rows) {
     push({ text: r.target!, source: 'advbench-strings', group: `advs:${r.target}`, harm: 1, w: 0.5 });
@@ -125,10 +139,12 @@ export function loadExamples(ds: string): Example[] {
     if (r.FunctionalCategory === 'copyright' || r.SemanticCategory === 'copyright') continue;
     const cls = HARMBENCH_CLASS[r.SemanticCategory ?? ''];
     push({ text: r.Behavior!, source: `harmbench-${r.FunctionalCategory}`, group: `hb:${r.BehaviorID}`, harm: 1, inj: 0, ...(cls ? { harmClass: cls } : {}) });
+    if (r.FunctionalCategory === 'standard') asQ(r.Behavior!, `harmbench-${r.FunctionalCategory}`, `hb:${r.BehaviorID}`, cls ? { harmClass: cls } : {});
   }
   for (const r of readCsv(join(ds, 'jailbreakbench/jbb_behaviors.csv')).rows) {
     const cls = JBB_CLASS[r.category ?? ''];
     push({ text: r.goal!, source: 'jbb-behaviors', group: `jbb:${r.index}`, harm: 1, inj: 0, ...(cls ? { harmClass: cls } : {}) });
+    asQ(r.goal!, 'jbb-behaviors', `jbb:${r.index}`, cls ? { harmClass: cls } : {});
   }
   for (const r of readCsv(join(ds, 'xstest/xstest_prompts.csv')).rows) {
     const unsafe = r.label === 'unsafe';
@@ -143,6 +159,36 @@ export function loadExamples(ds: string): Example[] {
   const zhH = own<Record<string, string[]>>('zh-harmful.yaml');
   for (const [cat, list] of Object.entries(zhH)) {
     list.forEach((t, i) => push({ text: t, source: 'own-zh-harmful', group: `own-zh-h-${cat}-${i}`, harm: 1, inj: 0, harmClass: OWN_ZH_CLASS[cat]! }));
+  }
+
+  // composed prompts (data/guard/train-extra/compose.yaml): one part per slot, fixed seed
+  type Parts = { attack: { intros: string[]; unlocks: string[]; demands: string[]; goals: string[]; names: string[] }; hijack: { leads: string[]; overrides: string[]; tasks: string[] }; benign: { intros: string[]; tasks: string[]; roles: string[] } };
+  const comp = own<Record<'zh' | 'en', Parts>>('compose.yaml');
+  for (const lang of ['zh', 'en'] as const) {
+    const c = comp[lang], r = rng(lang === 'zh' ? 31 : 32);
+    const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)]!;
+    const sep = lang === 'zh' ? '' : ' ';
+    const join2 = (...p: string[]): string => p.filter(Boolean).join(sep);
+    // grouped by goal / task, so a goal's compositions stay on one side of the split
+    const nA = lang === 'zh' ? 240 : 120;
+    for (let i = 0; i < nA; i++) {
+      const name = pick(c.attack.names), gi = Math.floor(r() * c.attack.goals.length);
+      const unlock = pick(c.attack.unlocks);
+      const text = join2(pick(c.attack.intros), unlock, r() < 0.5 ? pick(c.attack.unlocks) : '', pick(c.attack.demands), c.attack.goals[gi]!).replace(/\{name\}/g, name);
+      push({ text, source: `own-${lang}-attack-gen`, group: `own-${lang}-cg${gi}`, inj: 1, w: 0.5 });
+    }
+    for (let i = 0; i < nA / 3; i++) {
+      const ti = Math.floor(r() * c.hijack.tasks.length);
+      push({ text: join2(pick(c.hijack.leads), pick(c.hijack.overrides) + (lang === 'zh' ? '' : ' ') + c.hijack.tasks[ti]!), source: `own-${lang}-attack-gen`, group: `own-${lang}-ch${ti}`, inj: 1, w: 0.5 });
+    }
+    for (let i = 0; i < nA / 2; i++) {
+      const role = pick(c.benign.roles), ti = Math.floor(r() * c.benign.tasks.length);
+      push({ text: join2(pick(c.benign.intros).replace('{role}', role), c.benign.tasks[ti]!, r() < 0.4 ? pick(c.benign.tasks) : ''), source: `own-${lang}-benign-gen`, group: `own-${lang}-cb${ti}`, harm: 0, inj: 0, w: 0.5 });
+    }
+  }
+  const zhH2 = own<Record<string, string[]>>('zh-harmful-2.yaml');
+  for (const [cat, list] of Object.entries(zhH2)) {
+    list.forEach((t, i) => push({ text: t, source: 'own-zh-harmful2', group: `own-zh-h2-${cat}-${i}`, harm: 1, inj: 0, harmClass: OWN_ZH_CLASS[cat]! }));
   }
 
   // --- benign
@@ -167,6 +213,11 @@ export function loadExamples(ds: string): Example[] {
   for (const lang of ['zh', 'en'] as const) ben[lang].forEach((t, i) => push({ text: t, source: `own-${lang}-benign`, group: `own-${lang}-b${i}`, harm: 0, inj: 0, w: 2 }));
   ben.roles.forEach((t, i) => push({ text: t, source: 'own-en-benign', group: `own-en-r${i}`, harm: 0, inj: 0, w: 2 }));
   ben.zh_roles.forEach((t, i) => push({ text: t, source: 'own-zh-benign', group: `own-zh-r${i}`, harm: 0, inj: 0, w: 2 }));
+  const ben2 = own<Record<string, string[]>>('benign-2.yaml');
+  for (const [list, rows] of Object.entries(ben2)) {
+    const lang = list.startsWith('zh') ? 'zh' : 'en';
+    rows.forEach((t, i) => push({ text: t, source: `own-${lang}-benign2`, group: `own-b2-${list}-${i}`, harm: 0, inj: 0, w: 2 }));
+  }
   // benign frames × topics (sampled with a fixed seed); grouped by topic
   const bt = own<Record<'en' | 'zh', { frames: string[]; topics: string[] }>>('benign-templates.yaml');
   for (const lang of ['en', 'zh'] as const) {
@@ -178,7 +229,43 @@ export function loadExamples(ds: string): Example[] {
       for (const fi of picked) push({ text: frames[fi]!.replace('{t}', topic), source: `own-${lang}-benign-gen`, group: `own-${lang}-bt${ti}`, harm: 0, inj: 0, w: 0.5 });
     });
   }
+
+  // --- model responses (output head): JailbreakBench responses, labelled by its jailbreak judge
+  // (jailbroken = the response complies with the harmful request); benign answers and refusals
+  const seenResp = new Set<string>();
+  for (const r of readJsonl(join(ds, 'jailbreakbench/jbb_artifact_prompts.jsonl'))) {
+    const resp = String(r.response ?? '');
+    if (resp.trim().length < 20 || seenResp.has(resp)) continue;
+    seenResp.add(resp);
+    const bad = r.jailbroken === true;
+    push({ text: resp, source: `out-jbb-${bad ? 'harmful' : 'safe'}-${r.method}`, group: `jbb:${r.behavior_index}`, out: bad ? 1 : 0 });
+  }
+  for (const r of readCsv(join(ds, 'truthfulqa/TruthfulQA.csv')).rows) {
+    push({ text: `${r['Best Answer']} ${String(r['Correct Answers'] ?? '').split(';')[0] ?? ''}`, source: 'out-truthfulqa', group: `tqa:${r.Question}`, out: 0, w: 0.5 });
+  }
+  k = 0;
+  for (const r of readJsonl(join(ds, 'bipia/bipia_email_contexts.jsonl'))) {
+    if (k++ % 2) continue;
+    push({ text: String(r.context).slice(0, 1500), source: 'out-bipia-email', group: `bipia-email:${r.split}:${r.row}`, out: 0, w: 0.5 });
+  }
+  for (const r of readCsv(join(ds, 'advbench/harmful_strings.csv')).rows) push({ text: r.target!, source: 'out-advbench-strings', group: `advs:${r.target}`, out: 1, w: 0.5 });
+  const resp = own<Record<'zh' | 'en', string[]>>('responses.yaml');
+  for (const lang of ['zh', 'en'] as const) resp[lang].forEach((t, i) => push({ text: t, source: `out-own-${lang}`, group: `own-resp-${lang}-${i}`, out: 0, w: 2 }));
+  // benign prompts and answers of our own double as benign output text
+  for (const [list, rows] of Object.entries(ben2)) rows.forEach((t, i) => push({ text: t, source: 'out-own-prompts', group: `own-b2-${list}-${i}`, out: 0, w: 0.5 }));
   return ex;
+}
+
+/** "Write a tutorial on how to X" → "How can I X?" (null when the row has no such shape). */
+export function questionForm(text: string): string | null {
+  const t = text.trim().replace(/[.!]+$/, '');
+  let m = /^(?:write|create|give|provide|generate|draft|explain|describe|outline|teach|show|develop|produce|publish|post)\b[^.]*?\bhow (?:to|one (?:can|could|would)|someone (?:can|could|would)) (.+)$/i.exec(t);
+  if (m) return `How can I ${m[1]!.replace(/^(?:best |easily |successfully )/, '')}?`;
+  m = /^(?:develop|create|design|outline|devise|come up with|write|give|provide|suggest) (?:a|an|the)? ?(?:detailed |step-by-step |simple )?(?:plan|strategy|method|way|guide|tutorial|instructions|program|script|process) (?:for|to|on) (.+)$/i.exec(t);
+  if (m) return `What is the easiest way to ${m[1]!.replace(/^(\w+)ing\b/, (_, w: string) => w)}?`;
+  m = /^(?:give|list|provide) (?:detailed |step-by-step )?(?:instructions|steps|tips) (?:for|on) (.+)$/i.exec(t);
+  if (m) return `Any tips on ${m[1]}?`;
+  return null;
 }
 
 /** FNV-1a of a string, for deterministic group splits. */
