@@ -9,6 +9,7 @@ import { zodToError, type Actor, type Governance } from '../governance/index.ts'
 import type { Config } from '../server/config.ts';
 import { GatewayConfigSchema, type GatewayConfig } from './config.ts';
 import { Confirmations } from './confirmations.ts';
+import { decisionSink } from './decision-sink.ts';
 import { DecisionLog } from './decisions.ts';
 import { KeyCache } from './keys.ts';
 import { gatewayManagement, type GatewayManagement } from './manage.ts';
@@ -71,7 +72,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   // up the server's start: requests and management calls wait for `ready` instead.
   const ready = manage.reload().then(() => undefined);
   const dataDir = opts.config?.dataDir ?? join(tmpdir(), `zongheng-gateway-${process.pid}`);
-  const decisions = new DecisionLog({ insert: (b) => store.read.gateway.insertDecisions(b) }, { dir: join(dataDir, 'gateway'), ...config.decisions, log });
+  const decisions = new DecisionLog(decisionSink(store), { dir: join(dataDir, 'gateway'), ...config.decisions, log });
   const stats = new SystemStats();
 
   const app = proxyApp({
