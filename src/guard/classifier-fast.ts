@@ -13,6 +13,23 @@ import { FeatureEngine, supportsConfig, type FeatureSet } from './features-fast.
 import { normaliseView } from './normalise.ts';
 import { PROBE_TEXTS } from './classifier-probes.ts';
 
+/** Model and member fields this twin implements; any other field may change scoring, so a model
+ * carrying one uses the reference. */
+const MODEL_KEYS = new Set(['name', 'version', 'description', 'taxonomy', 'members', 'threshold', 'zhShift', 'window', 'categoryHead', 'metrics', 'training']);
+const MEMBER_KEYS = new Set(['name', 'features', 'bias', 'offset', 'gate', 'gatePenalty', 'file', 'scale', 'bits']);
+
+/** classifier.ts isMostlyCjk on a code-unit range: CJK characters outnumber Latin letters,
+ * one CJK character weighing like three letters. */
+function mostlyCjk(codes: Uint16Array, from: number, to: number): boolean {
+  let cjk = 0, latin = 0;
+  for (let i = from; i < to; i++) {
+    const c = codes[i]!;
+    if (c >= 0x61 && c <= 0x7a) latin++;
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) cjk++;
+  }
+  return cjk * 3 > latin;
+}
+
 function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
@@ -73,7 +90,8 @@ export class FastClassifier {
    * the model uses options this twin lacks or the probes disagree with the reference. */
   static forModel(ref: Classifier, nameOrPath: string, baseDir?: string): FastClassifier | undefined {
     const meta = ref.meta;
-    if (!meta.members.every((m) => supportsConfig(m.features) && m.bits === m.features.bits)) return undefined;
+    if (!Object.keys(meta).every((k) => MODEL_KEYS.has(k))) return undefined;
+    if (!meta.members.every((m) => Object.keys(m).every((k) => MEMBER_KEYS.has(k)) && supportsConfig(m.features) && m.bits === m.features.bits)) return undefined;
     const path = modelPath(nameOrPath, baseDir);
     if (!existsSync(path)) return undefined;
     let fast: FastClassifier;
@@ -129,6 +147,9 @@ export class FastClassifier {
       this.out[i] = sigmoid(logit);
       if (logit > best) best = logit;
     }
+    // Chinese texts get their own calibration (classifier.ts zhShift)
+    const shift = (this.meta as { zhShift?: number }).zhShift;
+    if (shift && best !== -Infinity && mostlyCjk(codes, from, to)) best += shift;
     return best;
   }
 
