@@ -8,7 +8,9 @@ import { createGuard, defaultPolicy, type GuardPolicy } from '../../src/guard/in
 import { loadExamples, splitOf } from './train-data.ts';
 
 const DS = process.argv[2] ?? '/work/shared/datasets';
-const all = loadExamples(DS).filter((e) => splitOf(e) === 'test');
+const test = loadExamples(DS).filter((e) => splitOf(e) === 'test');
+const all = test.filter((e) => e.out === undefined);
+const outputs = test.filter((e) => e.out !== undefined);
 const full = createGuard(defaultPolicy());
 const kwPolicy: GuardPolicy = { ...defaultPolicy(), input: defaultPolicy().input.filter((s) => s.type === 'keyword') };
 const kwOnly = createGuard(kwPolicy);
@@ -35,4 +37,18 @@ for (const [s, a] of [...by].sort()) {
   t.n += a.n; t.blocked += a.blocked; t.kw += a.kwBlocked;
 }
 const summary = Object.fromEntries(Object.entries(tot).sort().map(([k, t]) => [k, { n: t.n, blockRate: r3(t.blocked / t.n), keywordOnlyBlockRate: r3(t.kw / t.n) }]));
-console.log(JSON.stringify({ policy: 'data/guard/policies/default.yaml', split: 'test (20%, grouped)', summary, bySource: rows }, null, 1));
+// output direction: model responses (harmful = the response complies with a harmful request)
+const outBy = new Map<string, { n: number; blocked: number; flagged: number; label: string }>();
+for (const e of outputs) {
+  let a = outBy.get(e.source);
+  if (!a) outBy.set(e.source, (a = { n: 0, blocked: 0, flagged: 0, label: e.out === 1 ? 'harmful-response' : 'benign-response' }));
+  a.n++;
+  const r = full.check({ text: e.text, direction: 'output' });
+  if (r.action === 'block') a.blocked++;
+  else if (r.action === 'flag') a.flagged++;
+}
+const outRows = Object.fromEntries([...outBy].sort().map(([s, a]) => [s, { label: a.label, n: a.n, blockRate: r3(a.blocked / a.n), flagRate: r3(a.flagged / a.n) }]));
+const outTot: Record<string, { n: number; blocked: number }> = {};
+for (const a of outBy.values()) { const t = (outTot[a.label] ??= { n: 0, blocked: 0 }); t.n += a.n; t.blocked += a.blocked; }
+const outputSummary = Object.fromEntries(Object.entries(outTot).sort().map(([k, t]) => [k, { n: t.n, blockRate: r3(t.blocked / t.n) }]));
+console.log(JSON.stringify({ policy: 'data/guard/policies/default.yaml', split: 'test (20%, grouped)', summary, bySource: rows, output: { summary: outputSummary, bySource: outRows } }, null, 1));

@@ -35,9 +35,9 @@ export function bySource(scores: ArrayLike<number>, labels: ArrayLike<number>, s
 
 /** Smallest threshold whose false-positive rate stays within `maxFpr` overall and within
  * `maxSourceFpr` for every negative source with at least `minN` examples. */
-export function calibrate(scores: ArrayLike<number>, labels: ArrayLike<number>, sources: readonly string[], maxFpr: number, maxSourceFpr: number, minN = 15): number {
+export function calibrate(scores: ArrayLike<number>, labels: ArrayLike<number>, sources: readonly string[], maxFpr: number, maxSourceFpr: number, minN = 15, minT = 0.5): number {
   const cands = [...new Set(Array.from(scores, (s) => Math.round(s * 1000) / 1000))].sort((a, b) => a - b);
-  for (const t of [0.5, ...cands.filter((c) => c > 0.5)]) {
+  for (const t of [minT, ...cands.filter((c) => c > minT)]) {
     const all = prf(scores, labels, t);
     if (all.fpr > maxFpr) continue;
     const per = bySource(scores, labels, sources, t);

@@ -40,6 +40,10 @@ export interface ModelFile {
   threshold: number;
   /** Taxonomy ids reported when the model fires. */
   taxonomy: string[];
+  /** Added to the combined logit of texts that are mostly Chinese (see `isMostlyCjk`): Chinese
+   * text gets its own calibrated threshold (on Chinese validation rows) without changing the
+   * model's single `threshold`. */
+  zhShift?: number;
   /** Long texts are also scored in windows of this many characters (max of window scores). */
   window?: { size: number; stride: number };
   metrics?: unknown;
@@ -53,6 +57,19 @@ export interface Prediction {
   label?: string;
   /** Each member's own probability after its calibration offset (0.5 = at its threshold). */
   members?: number[];
+}
+
+/** True when CJK characters outnumber Latin letters (normalised text; a cheap pass over the
+ * code units, no allocation). Decides which calibration a text gets. */
+export function isMostlyCjk(t: string): boolean {
+  let cjk = 0, latin = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) latin++;
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) cjk++;
+  }
+  // a Chinese character carries about as much as a short word: weigh it like three letters
+  return cjk * 3 > latin;
 }
 
 function sigmoid(z: number): number {
@@ -133,6 +150,7 @@ export class Classifier {
       members.push(sigmoid(z));
       if (z > best) best = z;
     }
+    if (this.meta.zhShift && best !== -Infinity && isMostlyCjk(t)) best += this.meta.zhShift;
     return { score: best === -Infinity ? 0 : sigmoid(best), members, ...(vec ? { vec } : {}) };
   }
 

@@ -1,0 +1,45 @@
+// Micro-benchmark of the built-in classifiers: feature extraction alone and extraction + scoring
+// of all three models, on already normalised 2 KB prompts (English, Chinese, mixed). Best of
+// five rounds of 500 calls each; the text changes on every call so the per-text memo in
+// classifier.ts does not hide the work. Prints JSON.
+//
+//   node --import tsx scripts/guard/bench-classifier.ts
+import { Featurizer, DEFAULT_FEATURES, CONCEPT_FEATURES } from '../../src/guard/features.ts';
+import { normalise } from '../../src/guard/normalise.ts';
+import { loadClassifier } from '../../src/guard/classifier.ts';
+
+const en = 'Please summarise the following meeting notes about budgets, hiring and the roadmap for next quarter. ';
+const zh = '会议纪要：讨论了下季度的预算和人员安排，以及产品路线图。';
+const texts: Record<string, string> = {
+  en: normalise(en.repeat(30).slice(0, 2048)).text,
+  zh: normalise(zh.repeat(80).slice(0, 2048)).text,
+  mixed: normalise((en + zh).repeat(20).slice(0, 2048)).text,
+};
+const variants = (t: string): string[] => Array.from({ length: 16 }, (_, i) => t.slice(0, t.length - 1) + String.fromCharCode(0x61 + i));
+
+function time(fn: (t: string) => void, t: string): number {
+  const vs = variants(t);
+  for (let i = 0; i < 300; i++) fn(vs[i % 16]!);
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 500; i++) fn(vs[i % 16]!);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 500 / 1000);
+  }
+  return Math.round(best * 10) / 10;
+}
+
+const ngram = new Featurizer(DEFAULT_FEATURES), concept = new Featurizer(CONCEPT_FEATURES);
+const models = ['injection', 'harmful', 'harmful-output'].map((m) => loadClassifier(m));
+const out: Record<string, Record<string, number>> = {};
+for (const [k, t] of Object.entries(texts)) {
+  out[k] = {
+    chars: t.length,
+    ngramFeaturesUs: time((s) => ngram.extract(s), t),
+    conceptFeaturesUs: time((s) => concept.extract(s), t),
+    injectionUs: time((s) => models[0]!.predict(s), t),
+    injectionAndHarmfulUs: time((s) => { models[0]!.predict(s); models[1]!.predict(s); }, t),
+    outputModelUs: time((s) => models[2]!.predict(s), t),
+  };
+}
+console.log(JSON.stringify({ node: process.version, bestOf5x500: out }, null, 1));
