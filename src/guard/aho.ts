@@ -1,15 +1,18 @@
 // A typed-array Aho–Corasick automaton over UTF-16 code units.
 //
 // Layout: characters are first mapped to dense class ids (0 = occurs in no pattern, which sends
-// the automaton back to the root at once). The root has a dense transition row. Most other
-// states of a trie have a single child (the rest of one pattern): that edge is stored inline
-// with the state (`one`, two ints per state, no hashing). Edges of states with several
-// children live in one open-addressing hash table with the key and target interleaved, so a
-// probe touches one cache line. Failure links and dictionary-suffix links are computed
+// the automaton back to the root at once). The root has a dense transition row. Everything a
+// scan needs about a state sits in one 16-byte record (`rec`), so a step touches one cache line:
+// most states of a trie have a single child (the rest of one pattern), stored inline; for states
+// with several children the record holds a 32-bit filter of their classes, so most absent
+// transitions are rejected without probing the hash table that holds those edges (key and
+// target interleaved there too); then the failure link and the first state to report. Failure links and dictionary-suffix links are computed
 // breadth-first, so a scan reports every occurrence of every pattern, including overlapping
 // ones, in O(text + matches).
 
 const EMPTY = -1;
+/** Largest dense ASCII table (states × ASCII classes), 4 bytes each: 4 MB. */
+const DFA_MAX_ENTRIES = 1 << 20;
 
 export class AhoCorasick {
   /** Number of distinct patterns (ids 0..size-1, in the order given to build()). */
@@ -17,8 +20,12 @@ export class AhoCorasick {
   readonly states: number;
   private readonly alpha: Uint16Array; // code unit -> class id
   private readonly root: Int32Array; // class -> state (0 = stay at root)
-  /** one[2s] = class of s's only child, 0 = no child, -1 = several (see tab); one[2s+1] = child. */
-  private readonly one: Int32Array;
+  /** Per state s at 4s: [class of its only child (0 = none, -1 = several), that child or the
+   * class filter of the several, failure link, first state to report (0 = none)]. */
+  private readonly rec: Int32Array;
+  /** Small automata only: dfa[s * width + cls] for ASCII classes (cls < width). */
+  private readonly dfa: Int32Array | undefined;
+  private readonly width: number;
   /** Edges of states with several children: [state, class, next, 0] per slot. */
   private readonly tab: Int32Array;
   private readonly tMask: number;
@@ -32,11 +39,12 @@ export class AhoCorasick {
   private mPat = new Int32Array(256);
 
   private constructor(f: {
-    size: number; states: number; alpha: Uint16Array; root: Int32Array; one: Int32Array; tab: Int32Array;
+    dfa: Int32Array | undefined; width: number;
+    size: number; states: number; alpha: Uint16Array; root: Int32Array; rec: Int32Array; tab: Int32Array;
     fail: Int32Array; out: Int32Array; dict: Int32Array; depth: Int32Array; lens: Int32Array;
   }) {
     this.size = f.size; this.states = f.states; this.alpha = f.alpha; this.root = f.root;
-    this.one = f.one; this.tab = f.tab; this.tMask = (f.tab.length >> 2) - 1;
+    this.rec = f.rec; this.tab = f.tab; this.dfa = f.dfa; this.width = f.width; this.tMask = (f.tab.length >> 2) - 1;
     this.fail = f.fail; this.out = f.out; this.dict = f.dict; this.depth = f.depth; this.lens = f.lens;
   }
 
@@ -46,6 +54,15 @@ export class AhoCorasick {
     const alpha = new Uint16Array(65536);
     let classes = 0;
     let total = 1;
+    // ASCII characters get the lowest class ids (1..asciiClasses): small automata keep a dense
+    // table for those (see `dfa`)
+    for (const p of patterns) {
+      for (let i = 0; i < p.length; i++) {
+        const c = p.charCodeAt(i);
+        if (c < 128 && alpha[c] === 0) alpha[c] = ++classes;
+      }
+    }
+    const asciiClasses = classes;
     for (const p of patterns) {
       total += p.length;
       for (let i = 0; i < p.length; i++) {
@@ -136,30 +153,47 @@ export class AhoCorasick {
         queue[qt++] = c;
       }
     }
-    // scan-time layout: inline single edges, hash table of the rest
-    const one = new Int32Array(states * 2);
+    // scan-time layout: one record per state, hash table for states with several children
+    const rec = new Int32Array(states * 4);
     let multiEdges = 0;
     for (let st = 1; st < states; st++) {
+      const b = 4 * st;
+      rec[b + 2] = fail[st]!;
+      rec[b + 3] = out[st]! !== EMPTY ? st : dict[st]!;
       const c = firstChild[st]!;
       if (c === EMPTY) continue;
-      if (sibling[c] === EMPTY) { one[2 * st] = nodeCls[c]!; one[2 * st + 1] = c; continue; }
-      one[2 * st] = -1;
-      for (let d = c; d !== EMPTY; d = sibling[d]!) multiEdges++;
+      if (sibling[c] === EMPTY) { rec[b] = nodeCls[c]!; rec[b + 1] = c; continue; }
+      rec[b] = -1;
+      for (let d = c; d !== EMPTY; d = sibling[d]!) { multiEdges++; rec[b + 1]! |= 1 << (nodeCls[d]! & 31); }
     }
     let tsize = 1;
     while (tsize < multiEdges * 2) tsize <<= 1;
     const tab = new Int32Array(tsize * 4).fill(EMPTY);
     const tmask = tsize - 1;
     for (let st = 1; st < states; st++) {
-      if (one[2 * st] !== -1) continue;
+      if (rec[4 * st] !== -1) continue;
       for (let d = firstChild[st]!; d !== EMPTY; d = sibling[d]!) {
         let h = hash(st, nodeCls[d]!) & tmask;
         while (tab[h * 4] !== EMPTY) h = (h + 1) & tmask;
         tab[h * 4] = st; tab[h * 4 + 1] = nodeCls[d]!; tab[h * 4 + 2] = d;
       }
     }
+    // Dense transitions on ASCII classes, failure links resolved (a DFA row per state), when the
+    // table stays small: one lookup per ASCII character instead of walking failure links.
+    const width = asciiClasses + 1;
+    let dfa: Int32Array | undefined;
+    if (asciiClasses > 0 && states * width <= DFA_MAX_ENTRIES) {
+      dfa = new Int32Array(states * width);
+      for (let c = 1; c < width; c++) dfa[c] = root[c]!;
+      for (let k = 0; k < qt; k++) {
+        const st = queue[k]!, row = st * width, frow = fail[st]! * width;
+        for (let c = 1; c < width; c++) dfa[row + c] = dfa[frow + c]!;
+        for (let d = firstChild[st]!; d !== EMPTY; d = sibling[d]!) if (nodeCls[d]! < width) dfa[row + nodeCls[d]!] = d;
+      }
+    }
     return new AhoCorasick({
-      size: patterns.length, states, alpha, root, one, tab, fail,
+      dfa, width,
+      size: patterns.length, states, alpha, root, rec, tab, fail,
       out: out.slice(0, states), dict, depth: depth.slice(0, states),
       lens: Int32Array.from(patterns, (p) => p.length),
     });
@@ -168,15 +202,18 @@ export class AhoCorasick {
   /** Scan `text`; returns the number of matches, readable through matchEnd(i) / matchPattern(i)
    * until the next scan. Matches come in order of their end offset. */
   scan(text: string, from = 0, to = text.length): number {
-    const { alpha, root, out, dict } = this;
+    const { alpha, root, out, dict, rec, dfa, width } = this;
     let count = 0;
     let s = 0;
     for (let i = from; i < to; i++) {
       const cls = alpha[text.charCodeAt(i)]!;
       if (cls === 0) { s = 0; continue; }
-      s = s === 0 ? root[cls]! : this.step(s, cls);
+      if (cls < width && dfa !== undefined) s = dfa[s * width + cls]!;
+      else if (s === 0) s = root[cls]!;
+      else if (rec[4 * s] === cls) s = rec[4 * s + 1]!; // the common single-child edge, inline
+      else s = this.step(s, cls);
       if (s === 0) continue;
-      let o = out[s]! !== EMPTY ? s : dict[s]!;
+      let o = rec[4 * s + 3]!;
       while (o !== 0) {
         if (count === this.mEnd.length) this.grow();
         this.mEnd[count] = i + 1;
@@ -191,15 +228,18 @@ export class AhoCorasick {
   /** scan() over UTF-16 code units in a buffer (the guard's normalised text): same matches,
    * offsets are buffer positions. */
   scanCodes(codes: Uint16Array, from: number, to: number): number {
-    const { alpha, root, out, dict } = this;
+    const { alpha, root, out, dict, rec, dfa, width } = this;
     let count = 0;
     let s = 0;
     for (let i = from; i < to; i++) {
       const cls = alpha[codes[i]!]!;
       if (cls === 0) { s = 0; continue; }
-      s = s === 0 ? root[cls]! : this.step(s, cls);
+      if (cls < width && dfa !== undefined) s = dfa[s * width + cls]!;
+      else if (s === 0) s = root[cls]!;
+      else if (rec[4 * s] === cls) s = rec[4 * s + 1]!; // the common single-child edge, inline
+      else s = this.step(s, cls);
       if (s === 0) continue;
-      let o = out[s]! !== EMPTY ? s : dict[s]!;
+      let o = rec[4 * s + 3]!;
       while (o !== 0) {
         if (count === this.mEnd.length) this.grow();
         this.mEnd[count] = i + 1;
@@ -213,12 +253,14 @@ export class AhoCorasick {
 
   /** Transition from a non-root state on class `cls`, following failure links. */
   private step(s: number, cls: number): number {
-    const { root, one, tab, tMask, fail } = this;
+    const { root, rec, tab, tMask } = this;
+    const bit = 1 << (cls & 31);
     for (;;) {
       if (s === 0) return root[cls]!;
-      const k = one[2 * s]!;
-      if (k === cls) return one[2 * s + 1]!;
-      if (k < 0) {
+      const b = 4 * s;
+      const k = rec[b]!;
+      if (k === cls) return rec[b + 1]!;
+      if (k < 0 && (rec[b + 1]! & bit) !== 0) {
         let h = hash(s, cls) & tMask;
         for (;;) {
           const hs = tab[h * 4]!;
@@ -227,7 +269,7 @@ export class AhoCorasick {
           h = (h + 1) & tMask;
         }
       }
-      s = fail[s]!;
+      s = rec[b + 2]!;
     }
   }
 
@@ -254,7 +296,7 @@ export class AhoCorasick {
 
   /** Approximate memory held by the automaton, in bytes. */
   get bytes(): number {
-    return this.alpha.byteLength + this.root.byteLength + this.one.byteLength + this.tab.byteLength +
+    return this.alpha.byteLength + this.root.byteLength + this.rec.byteLength + this.tab.byteLength + (this.dfa?.byteLength ?? 0) +
       this.fail.byteLength + this.out.byteLength + this.dict.byteLength + this.depth.byteLength + this.lens.byteLength;
   }
 }
