@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type PgBoss from 'pg-boss';
 import { z } from 'zod';
 import { badRequest, conflict, notFound, validationFailed, ZonghengError } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
@@ -24,6 +25,8 @@ export const EvalRunStartSchema = z
     sample: z.number().positive().max(10_000_000).optional(),
     concurrency: z.number().int().min(1).max(256).optional(),
     failUnder: z.number().min(0).max(1).optional(),
+    /** Split into this many shards for `zongheng worker` processes (PostgreSQL only; built-in suites only). */
+    distribute: z.number().int().min(1).max(1000).optional(),
     locale: z.enum(['zh', 'en']).default('en'),
   })
   .strict();
@@ -73,6 +76,8 @@ export interface EvalRunServiceOptions {
   maxActive?: number;
   /** Milliseconds between progress writes (default 1000). */
   progressMs?: number;
+  /** PostgreSQL URL: enables `distribute` through the pg-boss queue that `zongheng worker` processes work. */
+  databaseUrl?: string;
 }
 
 /**
@@ -100,7 +105,7 @@ export function evalRunService(o: EvalRunServiceOptions) {
       let evidenceId: string | null = null;
       let error: string | null = null;
       try {
-        summary = await runEval({
+        summary = cfg.distribute ? await runDistributed(rec, cfg, ac.signal) : await runEval({
           target: cfg.target as never, suite: cfg.casesFile ?? cfg.suite, out: rec.outDir, runId: rec.id, resume,
           attacks: cfg.attacks, ...(cfg.judge ? { judge: cfg.judge as never } : {}), sample: cfg.sample, concurrency: cfg.concurrency,
           failUnder: cfg.failUnder, locale: cfg.locale, systemId: rec.systemId ?? undefined, signal: ac.signal,
@@ -118,12 +123,26 @@ export function evalRunService(o: EvalRunServiceOptions) {
           evidenceId = ev.id;
         }
       } catch (e) {
+        if (ac.signal.aborted) status = 'aborted';
         error = scrub(String((e as Error)?.message ?? e)).slice(0, 2000);
       }
       await store.read.evalRuns.finish(rec.id, { status, summary: summary as unknown as Record<string, unknown> | null, evidenceId, error, at: now() });
       await audit(actor, status, rec.id, { status, ...(error ? { error } : {}), ...(summary ? { results: summary.totals.results, pass: summary.totals.pass } : {}) }).catch(() => undefined);
     })().finally(() => active.delete(rec.id));
     active.set(rec.id, { ac, done });
+  }
+
+  let queue: Promise<PgBoss> | undefined;
+  async function runDistributed(rec: EvalRunRecord, cfg: EvalRunStart, signal: AbortSignal): Promise<RunSummary> {
+    const { openQueue } = await import('./queue.ts');
+    const { distributeEval } = await import('./eval-shard.ts');
+    const boss = await (queue ??= openQueue(o.databaseUrl!));
+    const shards = cfg.distribute!;
+    return distributeEval(boss, store, {
+      job: { runId: rec.id, suite: cfg.suite, target: cfg.target as never, ...(cfg.judge ? { judge: cfg.judge as never } : {}), attacks: cfg.attacks, sample: cfg.sample, concurrency: cfg.concurrency },
+      shards, out: rec.outDir, failUnder: cfg.failUnder, systemId: rec.systemId ?? undefined, locale: cfg.locale, signal,
+      onProgress: (doneShards, results) => void store.read.evalRuns.setProgress(rec.id, { doneShards, shards, done: results }, now()).catch(() => undefined),
+    });
   }
 
   function checkCapacity(): void {
@@ -158,6 +177,8 @@ export function evalRunService(o: EvalRunServiceOptions) {
       if (!v.cases && !listSuites().some((s) => s.name === v.suite)) {
         throw validationFailed(`unknown built-in suite ${v.suite}; send inline cases for your own suite`, { field: 'suite', allowed: listSuites().map((s) => s.name).join(', ') });
       }
+      if (v.distribute && !o.databaseUrl) throw validationFailed('distribute needs PostgreSQL (ZONGHENG_DATABASE_URL) so that `zongheng worker` processes share the queue', { field: 'distribute' });
+      if (v.distribute && v.cases) throw validationFailed('a distributed run reads its suite on every worker: use a built-in suite, not inline cases', { field: 'cases' });
       if (v.systemId && !(await store.read.systems.get(v.systemId))) throw validationFailed(`system ${v.systemId} does not exist`, { field: 'systemId' });
       checkCapacity();
       const id = newId('run');
@@ -244,6 +265,7 @@ export function evalRunService(o: EvalRunServiceOptions) {
     async close(): Promise<void> {
       for (const a of active.values()) a.ac.abort();
       await Promise.allSettled([...active.values()].map((a) => a.done));
+      if (queue) await (await queue).stop({ graceful: false, wait: true }).catch(() => undefined);
     },
     activeCount: () => active.size,
   };

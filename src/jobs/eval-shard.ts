@@ -78,6 +78,7 @@ export interface DistributeOptions {
   locale?: 'zh' | 'en';
   onProgress?: (doneShards: number, results: number) => void;
   pollMs?: number;
+  signal?: AbortSignal;
 }
 
 /**
@@ -87,10 +88,14 @@ export interface DistributeOptions {
  */
 export async function distributeEval(boss: PgBoss, store: Store, o: DistributeOptions): Promise<RunSummary> {
   await store.read.evalShards.enqueue(o.job.runId, o.shards);
+  // A coordinator that restarts (resume after a crash) re-queues only the shards not yet uploaded.
+  const already = new Set((await store.read.evalShards.states(o.job.runId)).filter((s) => s.status === 'done').map((s) => s.shardIndex));
   for (let i = 0; i < o.shards; i++) {
+    if (already.has(i)) continue;
     await boss.send(QUEUES.evalShard, { ...o.job, shard: { index: i, count: o.shards } }, { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 6 * 3600, singletonKey: `${o.job.runId}:${i}` });
   }
   for (;;) {
+    if (o.signal?.aborted) throw new Error('stopped while waiting for the workers; the shards already queued finish on the workers, and a resume picks their results up');
     const states = await store.read.evalShards.states(o.job.runId);
     const done = states.filter((s) => s.status === 'done');
     o.onProgress?.(done.length, done.reduce((a, s) => a + s.results, 0));

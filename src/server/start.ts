@@ -34,7 +34,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const admin = await ensureAdminToken(runtime);
     if (opts.beforeListen) await opts.beforeListen(runtime);
     gateway = await createGateway({ gov: runtime.gov, config, logger });
-    evalRuns = evalRunService({ gov: runtime.gov, dataDir: config.dataDir });
+    evalRuns = evalRunService({ gov: runtime.gov, dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
     const interrupted = await evalRuns.recoverInterrupted();
     if (interrupted) logger.warn({ runs: interrupted }, 'evaluation runs interrupted by an earlier stop; resume them with POST /api/eval/runs/:id/resume');
     const app = createApp({ gov: runtime.gov, logger, gateway, evalRuns });

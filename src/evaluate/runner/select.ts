@@ -80,7 +80,9 @@ export async function buildSelector(
   let cutoff = Infinity;
   if (sample?.n !== undefined && prepass) {
     const top = new TopN(sample.n);
-    for await (const c of prepass()) if (inShard(c.id, shard)) top.push(sampleHash(c.id, sample.seed));
+    // The sample is drawn from the whole suite, then sharded: the shards of one sampled run add up to
+    // exactly n cases (drawing n per shard gave shard-count × n in distributed runs).
+    for await (const c of prepass()) top.push(sampleHash(c.id, sample.seed));
     cutoff = top.cutoff();
   }
   return (id: string) => {
