@@ -57,16 +57,61 @@ function slotOf(cfg: FeatureConfig): number {
   if (i < 0) { i = configs.length; configs.push(cfg); configKeys.push(key); engine = undefined; memo = undefined; }
   return i;
 }
+// Weights of every member of every fast model, per feature slot, interleaved (packed[i*M + m] =
+// member m's weight of feature i): one pass over a text's features sums all models' members at
+// once, touching one cache line per feature instead of one per member (the injection and harmful
+// models share their n-gram features).
+const slotWeights: Int8Array[][] = [];
+const packed: (Int8Array | undefined)[] = [];
+const sums: Int32Array[] = [];
+
+function register(slot: number, w: Int8Array): number {
+  const list = (slotWeights[slot] ??= []);
+  list.push(w);
+  packed[slot] = undefined;
+  memo = undefined;
+  return list.length - 1;
+}
+
+function pack(list: Int8Array[]): Int8Array {
+  const M = list.length, dim = list[0]!.length;
+  const p = new Int8Array(dim * M);
+  for (let m = 0; m < M; m++) { const w = list[m]!; for (let i = 0; i < dim; i++) p[i * M + m] = w[i]!; }
+  return p;
+}
+
+/** Integer weight sums of every registered member over the engine's current features. */
+function sumAll(eng: FeatureEngine): void {
+  for (let slot = 0; slot < slotWeights.length; slot++) {
+    const list = slotWeights[slot];
+    if (!list?.length) continue;
+    const M = list.length;
+    const P = (packed[slot] ??= pack(list));
+    if (sums[slot]?.length !== M) sums[slot] = new Int32Array(M);
+    const S = sums[slot]!;
+    const fs = eng.sets[slot]!, idx = fs.idx, n = fs.n;
+    if (M === 2) {
+      let a = 0, b = 0;
+      for (let k = 0; k < n; k++) { const j = idx[k]! * 2; a += P[j]!; b += P[j + 1]!; }
+      S[0] = a; S[1] = b;
+    } else {
+      S.fill(0);
+      for (let k = 0; k < n; k++) { const j = idx[k]! * M; for (let m = 0; m < M; m++) S[m]! += P[j + m]!; }
+    }
+  }
+}
+
 function features(key: unknown, token: number, codes: Uint16Array, from: number, to: number): FeatureEngine {
   engine ??= new FeatureEngine(configs);
   if (!memo || memo.key !== key || memo.token !== token || memo.from !== from || memo.to !== to) {
     engine.run(codes, from, to);
+    sumAll(engine);
     memo = { key, token, from, to };
   }
   return engine;
 }
 
-interface Member { slot: number; w: Int8Array; bias: number; scale: number; offset: number; gate?: string; gatePenalty?: number }
+interface Member { slot: number; col: number; bias: number; scale: number; offset: number; gate?: string; gatePenalty?: number }
 
 export class FastClassifier {
   readonly meta: ModelFile;
@@ -77,10 +122,14 @@ export class FastClassifier {
 
   private constructor(meta: ModelFile, dir: string) {
     this.meta = meta;
-    this.members = meta.members.map((m) => ({
-      slot: slotOf(m.features), w: loadWeights(dir, m, 1), bias: m.bias, scale: m.scale, offset: m.offset,
+    // (a twin that then fails its probe check leaves an unused column behind: harmless, rare)
+    this.members = meta.members.map((m) => {
+      const slot = slotOf(m.features);
+      return {
+      slot, col: register(slot, loadWeights(dir, m, 1)), bias: m.bias, scale: m.scale, offset: m.offset,
       ...(m.gate ? { gate: m.gate } : {}), ...(m.gatePenalty !== undefined ? { gatePenalty: m.gatePenalty } : {}),
-    }));
+      };
+    });
     this.cdim = meta.categoryHead ? 1 << meta.categoryHead.bits : 0;
     if (meta.categoryHead) this.cw = loadWeights(dir, meta.categoryHead, meta.categoryHead.classes.length);
     this.out = new Array<number>(meta.members.length).fill(0);
@@ -139,9 +188,7 @@ export class FastClassifier {
     for (let i = 0; i < this.members.length; i++) {
       const m = this.members[i]!;
       const fs = eng.sets[m.slot]!;
-      let z = 0;
-      const w = m.w, idx = fs.idx, n = fs.n;
-      for (let k = 0; k < n; k++) z += w[idx[k]!]!;
+      const z = sums[m.slot]![m.col]!;
       let logit = m.bias + z * m.scale * fs.value + m.offset;
       if (m.gate && !eng.hasKind(m.gate)) logit -= m.gatePenalty ?? Infinity;
       this.out[i] = sigmoid(logit);

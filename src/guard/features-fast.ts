@@ -81,7 +81,10 @@ export class FeatureSet {
     this.seen = new Uint32Array(Math.max(1, (1 << cfg.bits) >>> 5));
   }
   add(h: number): void {
-    const i = fin(h) & this.mask;
+    this.addIndex(fin(h) & this.mask);
+  }
+  /** Adds an already hashed and masked feature index. */
+  addIndex(i: number): void {
     const w = i >>> 5, b = 1 << (i & 31);
     const s = this.seen[w]!;
     if (s & b) return;
@@ -94,6 +97,8 @@ export class FeatureSet {
     for (let k = 0; k < this.n; k++) seen[idx[k]! >>> 5] = 0;
     this.n = 0;
   }
+  /** Character n-gram indices per distinct word (see WordGrams). */
+  readonly words = new WordGrams();
   /** The L2-normalised value of every present feature (as in features.ts). */
   get value(): number { return this.n ? 1 / Math.sqrt(this.n) : 0; }
 }
@@ -221,15 +226,30 @@ function surface(fs: FeatureSet, t: Uint16Array, from: number, to: number): void
       prevWord = hw;
       if (charMax > 0) {
         const end = Math.min(j, i + 24);
-        const wl = end - i + 2;
-        const h0 = mix(FNV, 10);
-        for (let s = 0; s + charMin <= wl; s++) {
-          let h = h0;
-          for (let n = 1; n <= charMax && s + n <= wl; n++) {
-            const k = s + n - 1, p = k - 1 + i;
-            h = mix(h, k === 0 ? 0x3c : p >= end ? 0x3e : t[p]!);
-            if (n >= charMin) fs.add(mix(h, n));
+        const wg = fs.words;
+        const hit = wg.find(t, i, end);
+        if (hit >= 0) {
+          // a word seen before: replay its n-gram indices
+          const stop = wg.idxEnd[hit]!, idxs = wg.idx;
+          for (let k = wg.idxStart[hit]!; k < stop; k++) fs.addIndex(idxs[k]!);
+        } else {
+          const rec = wg.begin(t, i, end, charMax - charMin + 1);
+          const wl = end - i + 2;
+          const h0 = mix(FNV, 10);
+          const mask = fs.mask;
+          for (let s = 0; s + charMin <= wl; s++) {
+            let h = h0;
+            for (let n = 1; n <= charMax && s + n <= wl; n++) {
+              const k = s + n - 1, p = k - 1 + i;
+              h = mix(h, k === 0 ? 0x3c : p >= end ? 0x3e : t[p]!);
+              if (n >= charMin) {
+                const x = fin(mix(h, n)) & mask;
+                fs.addIndex(x);
+                if (rec) wg.push(x);
+              }
+            }
           }
+          if (rec) wg.commit();
         }
       }
       prevSym = -1;
@@ -275,4 +295,75 @@ function surface(fs: FeatureSet, t: Uint16Array, from: number, to: number): void
   fs.add(mix(mix(FNV, 43), Math.min(8, oddTokens)));
   fs.add(mix(mix(FNV, 44), cjk > words ? 1 : 0));
   fs.add(mix(mix(FNV, 45), Math.min(5, Math.floor((20 * digits) / total))));
+}
+
+/** Memo of the character n-gram indices of distinct words (their first 24 characters, which is
+ * all the n-grams read). Words repeat within and across texts, so most words replay stored
+ * indices instead of hashing every n-gram again; the key is the exact characters, so the result
+ * is identical. Bounded: when full it is emptied and refilled. */
+class WordGrams {
+  private static readonly SLOTS = 1 << 13;
+  private readonly hash = new Int32Array(WordGrams.SLOTS);
+  private readonly used = new Uint8Array(WordGrams.SLOTS);
+  private readonly charStart = new Int32Array(WordGrams.SLOTS);
+  private readonly len = new Int32Array(WordGrams.SLOTS);
+  readonly idxStart = new Int32Array(WordGrams.SLOTS);
+  readonly idxEnd = new Int32Array(WordGrams.SLOTS);
+  private readonly chars = new Uint16Array(1 << 16);
+  readonly idx = new Int32Array(1 << 18);
+  private charTop = 0;
+  private idxTop = 0;
+  private count = 0;
+  private pending = -1;
+
+  private static keyOf(t: Uint16Array, from: number, to: number): number {
+    let h = FNV;
+    for (let k = from; k < to; k++) h = mix(h, t[k]!);
+    return h | 0;
+  }
+
+  /** Slot of the word t[from, to), or -1. */
+  find(t: Uint16Array, from: number, to: number): number {
+    const h = WordGrams.keyOf(t, from, to), L = to - from, mask = WordGrams.SLOTS - 1;
+    for (let p = h & mask, probes = 0; probes < 8; p = (p + 1) & mask, probes++) {
+      if (!this.used[p]) return -1;
+      if (this.hash[p] !== h || this.len[p] !== L) continue;
+      const c0 = this.charStart[p]!;
+      let same = true;
+      for (let k = 0; k < L && same; k++) same = this.chars[c0 + k] === t[from + k];
+      if (same) return p;
+    }
+    return -1;
+  }
+
+  /** Starts recording a new word; false when it cannot be stored (then nothing is kept). */
+  begin(t: Uint16Array, from: number, to: number, lengths: number): boolean {
+    const L = to - from;
+    // at most `lengths` n-grams per start position of "<word>"
+    if (this.count >= WordGrams.SLOTS / 2 || this.charTop + L > this.chars.length || this.idxTop + (L + 2) * lengths > this.idx.length) this.clear();
+    const h = WordGrams.keyOf(t, from, to), mask = WordGrams.SLOTS - 1;
+    let p = h & mask;
+    let probes = 0;
+    while (this.used[p] && probes < 8) { p = (p + 1) & mask; probes++; }
+    if (this.used[p]) { this.pending = -1; return false; }
+    this.hash[p] = h; this.len[p] = L; this.charStart[p] = this.charTop;
+    this.chars.set(t.subarray(from, to), this.charTop);
+    this.charTop += L;
+    this.idxStart[p] = this.idxTop;
+    this.pending = p;
+    return true;
+  }
+  push(x: number): void { this.idx[this.idxTop++] = x; }
+  commit(): void {
+    const p = this.pending;
+    if (p < 0) return;
+    this.idxEnd[p] = this.idxTop;
+    this.used[p] = 1;
+    this.count++;
+    this.pending = -1;
+  }
+  private clear(): void {
+    this.used.fill(0);
+    this.charTop = 0; this.idxTop = 0; this.count = 0; this.pending = -1;
+  }
 }
