@@ -100,6 +100,7 @@ async function reportRun(program: Command, o: Record<string, any>, summary: RunS
     evidenceId = e.id;
     process.stderr.write(`evidence ${e.id} recorded for ${o.system}: ${e.effects.map((x: { outcome: string }) => x.outcome).join('; ') || 'no rule applied'}\n`);
   }
+  if (o.record !== false) await recordRun(program, summary, out, o.system, evidenceId);
   const calib = new Map(summary.calibration.map((c) => [c.scorer, c]));
   print(o.json, { ...summary, ...(evidenceId ? { evidenceId } : {}) }, () => {
     const cats = summary.categories.map((c) => ({
@@ -186,6 +187,7 @@ export function register(program: Command): void {
     .option('--secrets <file>', 'YAML secrets file for the judge\'s apiKeyEnv')
     .option('--calibration <file>', 'scorer calibration report to show beside the results; repeatable', collect)
     .option('--no-cache', 'do not use the response cache for judge calls')
+    .option('--no-record', 'do not record the run in the store (the console and GET /api/eval/runs list recorded runs)')
     .option('--system <id>', 'record the results as evidence for this system')
     .option('--concurrency <n>', 'items scored at once (judge calls)', Number)
     .option('--fail-under <rate>', 'exit 1 when the lower Wilson bound of the pass rate (or a GB/T threshold) fails', parseRate)
