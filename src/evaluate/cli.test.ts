@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { defaultScript, startSimServer, type SimServer } from './testing/sim-server.ts';
 import { testConfig } from '../../test/helpers.ts';
+import { connect } from '../cli/client.ts';
+import type { Config } from '../server/config.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'zongheng');
 
@@ -47,6 +49,7 @@ describe('zongheng eval calibrate / score / Ctrl-C', () => {
   let judgeSim: SimServer;
   let env: Record<string, string>;
   let dir: string;
+  let config: Config;
   let cleanup: () => Promise<void>;
   before(async () => {
     sim = await startSimServer();
@@ -54,6 +57,7 @@ describe('zongheng eval calibrate / score / Ctrl-C', () => {
     judgeSim = await startSimServer((req) => ({ text: JSON.stringify({ verdict: /detailed steps/.test(req.lastUser) ? 'fail' : 'pass', reason: 'scripted' }) }));
     const t = await testConfig();
     cleanup = t.cleanup;
+    config = t.config;
     dir = t.config.dataDir;
     env = { ZONGHENG_DATA_DIR: dir, ZONGHENG_LOG_LEVEL: 'silent', JUDGE_KEY: 'sk-judge-0123456789abcdef', ...(t.config.databaseUrl ? { ZONGHENG_DATABASE_URL: t.config.databaseUrl } : {}) };
     writeFileSync(join(dir, 'labelled.jsonl'), LABELLED.map((x) => JSON.stringify(x)).join('\n') + '\n');
@@ -115,6 +119,14 @@ describe('zongheng eval calibrate / score / Ctrl-C', () => {
     assert.equal(cal.get('judge'), 1);
     assert.match(readFileSync(join(out, 'report.html'), 'utf8'), /agreement 87\.5%/);
 
+    // The finished run is recorded in the store (embedded here), as for `eval run`.
+    const api = await connect(config);
+    try {
+      const listed = (await api.call('GET', '/api/eval/runs')) as { items: { id: string }[] };
+      assert.ok(listed.items.some((x) => x.id === summary.runId), 'eval score recorded the run');
+    } finally {
+      await api.close();
+    }
     // Re-scoring: the judge verdict comes from the cache; --no-cache asks the judge again.
     assert.equal((await run(['eval', 'score', transcripts, '--out', join(dir, 'scored-again'), '--judge', join(dir, 'judge.yaml'), '--json'], env)).code, 0);
     assert.equal(judgeSim.requests, judgeCalls + 1, 'cached judge verdict');
