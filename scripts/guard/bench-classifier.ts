@@ -1,12 +1,15 @@
 // Micro-benchmark of the built-in classifiers: feature extraction alone and extraction + scoring
-// of all three models, on already normalised 2 KB prompts (English, Chinese, mixed). Best of
-// five rounds of 500 calls each; the text changes on every call so the per-text memo in
+// of all three models, on already normalised 2 KB prompts (English, Chinese, mixed), with the
+// reference (features.ts / classifier.ts, used by training) and with the guard's fast twin
+// (classifier-fast.ts: one shared feature pass over the code units for all models). Best of
+// five rounds of 2,000 calls each, process CPU time per call; the text changes on every call so the per-text memo in
 // classifier.ts does not hide the work. Prints JSON.
 //
 //   node --import tsx scripts/guard/bench-classifier.ts
 import { Featurizer, DEFAULT_FEATURES, CONCEPT_FEATURES } from '../../src/guard/features.ts';
 import { normalise } from '../../src/guard/normalise.ts';
 import { loadClassifier } from '../../src/guard/classifier.ts';
+import { FastClassifier } from '../../src/guard/classifier-fast.ts';
 
 const en = 'Please summarise the following meeting notes about budgets, hiring and the roadmap for next quarter. ';
 const zh = '会议纪要：讨论了下季度的预算和人员安排，以及产品路线图。';
@@ -22,15 +25,24 @@ function time(fn: (t: string) => void, t: string): number {
   for (let i = 0; i < 300; i++) fn(vs[i % 16]!);
   let best = Infinity;
   for (let r = 0; r < 5; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < 500; i++) fn(vs[i % 16]!);
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 500 / 1000);
+    // process CPU time, less disturbed than wall time on a shared machine
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < 2000; i++) fn(vs[i % 16]!);
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, (c.user + c.system) / 2000);
   }
   return Math.round(best * 10) / 10;
 }
 
 const ngram = new Featurizer(DEFAULT_FEATURES), concept = new Featurizer(CONCEPT_FEATURES);
 const models = ['injection', 'harmful', 'harmful-output'].map((m) => loadClassifier(m));
+const fast = ['injection', 'harmful', 'harmful-output'].map((m, i) => FastClassifier.forModel(models[i]!, m));
+const codesOf = new Map<string, Uint16Array>();
+const codes = (t: string): Uint16Array => {
+  let c = codesOf.get(t);
+  if (!c) { c = Uint16Array.from(t, (ch) => ch.charCodeAt(0)); codesOf.set(t, c); }
+  return c;
+};
 const out: Record<string, Record<string, number>> = {};
 for (const [k, t] of Object.entries(texts)) {
   out[k] = {
@@ -40,6 +52,10 @@ for (const [k, t] of Object.entries(texts)) {
     injectionUs: time((s) => models[0]!.predict(s), t),
     injectionAndHarmfulUs: time((s) => { models[0]!.predict(s); models[1]!.predict(s); }, t),
     outputModelUs: time((s) => models[2]!.predict(s), t),
+    ...(fast.every(Boolean) ? {
+      fastInjectionAndHarmfulUs: time((s) => { const c = codes(s); fast[0]!.predictCodes(c, 0, c, 0, c.length); fast[1]!.predictCodes(c, 0, c, 0, c.length); }, t),
+      fastAllThreeUs: time((s) => { const c = codes(s); for (const f of fast) f!.predictCodes(c, 0, c, 0, c.length); }, t),
+    } : {}),
   };
 }
-console.log(JSON.stringify({ node: process.version, bestOf5x500: out }, null, 1));
+console.log(JSON.stringify({ node: process.version, fastTwin: fast.map(Boolean), cpuMicrosecondsBestOf5x2000: out }, null, 1));

@@ -35,19 +35,21 @@ const ITERS = QUICK ? 80 : 200;
 const log = (o: unknown): void => { process.stderr.write(`${JSON.stringify(o)}\n`); };
 
 type Head = 'inj' | 'harm' | 'out';
+/** Dev knob GUARD_NGRAM='{"charMin":4,"charMax":4}': override fields of the n-gram feature config. */
+const NGRAM_FEATURES: FeatureConfig = { ...DEFAULT_FEATURES, ...(JSON.parse(process.env.GUARD_NGRAM ?? '{}') as Partial<FeatureConfig>) };
 interface MemberSpec { name: string; features: FeatureConfig; l2s: number[]; gate?: 'harm' | 'inj'; gatePenalty?: number }
 const MEMBERS: Record<Head, MemberSpec[]> = {
   inj: [
-    { name: 'ngram', features: DEFAULT_FEATURES, l2s: QUICK ? [3e-5] : [1e-5, 3e-5, 1e-4, 3e-4] },
+    { name: 'ngram', features: NGRAM_FEATURES, l2s: QUICK ? [3e-5] : [1e-5, 3e-5, 1e-4, 3e-4] },
     { name: 'concept', features: CONCEPT_FEATURES, l2s: QUICK ? [1e-4] : [3e-5, 1e-4, 1e-3] },
   ],
   out: [
-    { name: 'ngram', features: DEFAULT_FEATURES, l2s: QUICK ? [1e-4] : [3e-5, 1e-4, 3e-4] },
+    { name: 'ngram', features: NGRAM_FEATURES, l2s: QUICK ? [1e-4] : [3e-5, 1e-4, 3e-4] },
     { name: 'concept', features: CONCEPT_FEATURES, l2s: QUICK ? [1e-4] : [1e-4, 1e-3] },
   ],
   harm: [
     // gated: it can only fire when the text contains a harm concept (see docs/guard.md)
-    { name: 'ngram', features: DEFAULT_FEATURES, l2s: QUICK ? [1e-4] : [1e-5, 3e-5, 1e-4, 3e-4], gate: 'harm' },
+    { name: 'ngram', features: NGRAM_FEATURES, l2s: QUICK ? [1e-4] : [1e-5, 3e-5, 1e-4, 3e-4], gate: 'harm', ...(process.env.GUARD_GATE_PENALTY ? { gatePenalty: Number(process.env.GUARD_GATE_PENALTY) } : {}) },
     { name: 'concept', features: CONCEPT_FEATURES, l2s: QUICK ? [1e-4] : [3e-5, 1e-4, 1e-3] },
   ],
 };
