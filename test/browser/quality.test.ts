@@ -3,27 +3,28 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../helpers.ts';
 import { buildConsole, launch, login, newPage } from './browser.ts';
+import { startConsoleServer, type ConsoleServer } from './fixture.ts';
 
-let server: TestServer;
+let server: ConsoleServer;
 let browser: Browser;
 let pages: string[];
 
 before(async () => {
   buildConsole();
-  [server, browser] = await Promise.all([startTestServer({ demo: true }), launch()]);
+  [server, browser] = await Promise.all([startConsoleServer({ demo: true, gateway: true, traffic: true }), launch()]);
   const sys = (await server.api<{ items: { id: string }[] }>('GET', '/api/systems?limit=1')).body.items[0]!.id;
   const risk = (await server.api<{ items: { id: string }[] }>('GET', '/api/risks?limit=1&sort=score')).body.items[0]!.id;
   const ev = (await server.api<{ items: { id: string }[] }>('GET', '/api/evidence?limit=1')).body.items[0]!.id;
-  pages = ['/', '/systems', `/systems/${sys}`, `/systems/${sys}/edit`, '/systems/new', '/risks', '/risks/new', `/risks/${risk}`, '/controls', '/evidence', `/evidence/${ev}`, '/incidents', '/audit', '/modules/evaluate', '/no/such/page'];
+  pages = ['/', '/systems', `/systems/${sys}`, `/systems/${sys}/edit`, '/systems/new', '/risks', '/risks/new', `/risks/${risk}`, '/controls', '/evidence', `/evidence/${ev}`, '/incidents', '/audit', '/modules/evaluate', '/no/such/page',
+    '/gateway', '/gateway/decisions', '/gateway/confirmations', '/gateway/policies', '/gateway/policies/strict', '/gateway/policies/new', '/gateway/upstreams', '/gateway/keys', '/tokens', '/evidence/new'];
 });
 after(async () => {
   await browser?.close();
   await server?.cleanup();
 });
 
-const KEY = /\b(app|nav|lang|auth|common|error|login|dash|sys|risk|hist|ctl|ev|inc|audit|mod|notFound)\.[a-z][A-Za-z.]+\b/;
+const KEY = /\b(app|nav|lang|auth|common|error|login|dash|sys|risk|hist|ctl|ev|evf|inc|audit|mod|notFound|gw|secret|tok)\.[a-z][A-Za-z.]+\b/;
 
 async function check(page: Page, path: string) {
   await page.goto(server.url + path);

@@ -10,7 +10,7 @@ import type { PolicyInfo, PolicyRevision, Validation } from './types.ts';
 const TEMPLATE = `name: my-policy
 version: 1
 description: Blocks prompt injection, masks personal data
-blockReply: { zh: 抱歉，该请求无法处理。, en: Sorry, this request can't be processed. }
+blockReply: { zh: '抱歉，该请求无法处理。', en: "Sorry, this request can't be processed." }
 input:
   - { type: keyword, name: injection, action: block, terms: [{ term: ignore all previous instructions, categories: [owasp-llm-2025.LLM01] }] }
   - { type: pii, action: mask, entities: [phone, email, cn_id] }
@@ -46,8 +46,9 @@ export function PolicyEditor({ name }: { name?: string }) {
 
 function EditorInner({ policy, initial }: { policy: PolicyInfo | null; initial: string }) {
   const { t, e } = useI18n();
-  const { navigate } = useRouter();
+  const { navigate, search } = useRouter();
   const [text, setText] = useState(initial);
+  const savedRev = search.get('saved');
   const [check, setCheck] = useState<{ text: string; valid: boolean; issues: Issue[] } | null>(null);
   const [checkError, setCheckError] = useState<unknown>(null);
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -93,8 +94,9 @@ function EditorInner({ policy, initial }: { policy: PolicyInfo | null; initial: 
     setSaved(null);
     try {
       const r = policy ? await api.put<PolicyInfo>(`/api/gateway/policies/${encodeURIComponent(policy.name)}`, { yaml: text }) : await api.post<PolicyInfo>('/api/gateway/policies', { yaml: text });
-      setSaved(t('gw.pol.saved', { name: r.name, n: r.revision }));
-      if (!policy) navigate(`/gateway/policies/${encodeURIComponent(r.name)}`, { replace: true });
+      // A new policy moves to its own URL (a new editor): the notice travels in the query.
+      if (!policy) navigate(`/gateway/policies/${encodeURIComponent(r.name)}?saved=${r.revision}`, { replace: true });
+      else setSaved(t('gw.pol.saved', { name: r.name, n: r.revision }));
     } catch (err) {
       setSaveError(err);
       if (err instanceof ApiError && err.issues.length) {
@@ -144,7 +146,7 @@ function EditorInner({ policy, initial }: { policy: PolicyInfo | null; initial: 
         )}
       </GatewayHeader>
       {readOnly && <div className="alert warn">{t('gw.pol.readOnly', { source: e('policySource', policy!.source) })}</div>}
-      {saved && <Notice>{saved}</Notice>}
+      {(saved ?? (policy && savedRev)) && <Notice>{saved ?? t('gw.pol.saved', { name: policy!.name, n: savedRev! })}</Notice>}
       {saveError != null && <ErrorBox error={saveError} />}
       <div className="editor-layout">
         <div className="editor" data-testid="policy-editor">
