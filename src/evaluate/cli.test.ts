@@ -137,6 +137,15 @@ describe('zongheng eval calibrate / score / Ctrl-C', () => {
     assert.ok(!JSON.parse(other.stdout).calibration.some((x: { scorer: string }) => x.scorer === 'judge'), 'another judge model has no calibration');
   });
 
+  it('eval attacks lists every transform with what it probes and needs', async () => {
+    const r = await run(['eval', 'attacks', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const items = JSON.parse(r.stdout).items as { id: string; probes: string[]; needs: string[] }[];
+    assert.ok(items.length >= 25);
+    assert.deepEqual(items.find((a) => a.id === 'crescendo')?.needs, ['attacker']);
+    assert.ok(items.every((a) => a.probes.length > 0));
+  });
+
   it('Ctrl-C while the target streams a slow SSE body stops at once and leaves a resumable run', async () => {
     sim.setScript(defaultScript);
     writeFileSync(join(dir, 'stream.yaml'), `type: openai\nbaseUrl: ${sim.url}/v1\nmodel: sim\napiKey: sk-stream-0000\nstream: true\nretries: 0\ntimeoutMs: 600000\n`);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ZonghengError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
-import { AttackSpecError, calibrate, calibrationsFor, compareRuns, createTarget, EXPECTS, loadSecretsFile, readLabelled, RunConfigError, runEval, saveCalibration, scoreOffline, TargetConfigError, toEvidence, type CalibrationReport, type RunSummary, type SavedCalibration } from '../../evaluate/index.ts';
+import { AttackSpecError, calibrate, listAttacks, calibrationsFor, compareRuns, createTarget, EXPECTS, loadSecretsFile, readLabelled, RunConfigError, runEval, saveCalibration, scoreOffline, TargetConfigError, toEvidence, type CalibrationReport, type RunSummary, type SavedCalibration } from '../../evaluate/index.ts';
 import { listSuites, SuiteError } from '../../evaluate/suites/index.ts';
 import { loadConfig } from '../../server/config.ts';
 import { keyValues, table } from '../format.ts';
@@ -242,6 +242,16 @@ export function register(program: Command): void {
       const c = compareRuns(load(a), load(b));
       print(o.json, c, () => `${c.regressions.length} regression(s), ${c.improvements.length} improvement(s), ${c.unchanged} unchanged\n${JSON.stringify({ regressions: c.regressions, improvements: c.improvements }, null, 2)}`);
       if (c.regressed) process.exitCode = 1;
+    });
+
+  ev.command('attacks')
+    .description('list the attack transforms (compose with `,` in --attack, separate chains with `;`)')
+    .option('--locale <zh|en>', 'title language', 'en')
+    .option('--json', 'print JSON')
+    .action(async (o) => {
+      const items = listAttacks();
+      const rows = items.map((a) => ({ id: a.id, family: a.family, title: o.locale === 'zh' ? a.title.zh : a.title.en, probes: a.probes.join(' '), needs: a.needs.join(' ') }));
+      print(o.json, { items }, () => table(rows, ['id', 'family', 'title', 'probes', 'needs']));
     });
 
   ev.command('suites')
