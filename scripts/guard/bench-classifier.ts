@@ -11,13 +11,25 @@ import { normalise } from '../../src/guard/normalise.ts';
 import { loadClassifier } from '../../src/guard/classifier.ts';
 import { FastClassifier } from '../../src/guard/classifier-fast.ts';
 
-const en = 'Please summarise the following meeting notes about budgets, hiring and the roadmap for next quarter. ';
-const zh = '会议纪要：讨论了下季度的预算和人员安排，以及产品路线图。';
-const texts: Record<string, string> = {
-  en: normalise(en.repeat(30).slice(0, 2048)).text,
-  zh: normalise(zh.repeat(80).slice(0, 2048)).text,
-  mixed: normalise((en + zh).repeat(20).slice(0, 2048)).text,
-};
+// Texts: words drawn with a fixed seed and a Zipf-like skew from 600 generated English-like
+// words and 1,500 common-range CJK characters, so repeats are as in ordinary prose (not one
+// sentence repeated, which per-word memos would make unrealistically cheap).
+let seed = 7;
+const rnd = (): number => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed / 4294967296; };
+const zipf = (n: number): number => Math.floor(n * rnd() ** 2.5);
+const syl = ['ba', 'co', 'de', 'fi', 'gu', 'ha', 'ji', 'ko', 'lu', 'me', 'no', 'pa', 're', 'si', 'ta', 'vo', 'wi', 'xe', 'ya', 'zu', 'st', 'tr', 'ng', 'th', 'er', 'in', 'on', 'al'];
+const words = Array.from({ length: 600 }, () => Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => syl[Math.floor(rnd() * syl.length)]).join(''));
+const hanzi = Array.from({ length: 1500 }, () => String.fromCharCode(0x4e00 + Math.floor(rnd() * 0x3000)));
+function prose(kind: 'en' | 'zh' | 'mixed'): string {
+  let t = '';
+  while (t.length < 2048) {
+    const zhTurn = kind === 'zh' || (kind === 'mixed' && rnd() < 0.5);
+    if (zhTurn) { for (let i = 0, n = 8 + Math.floor(rnd() * 20); i < n; i++) t += hanzi[zipf(hanzi.length)]; t += '，'; }
+    else { for (let i = 0, n = 5 + Math.floor(rnd() * 12); i < n; i++) t += words[zipf(words.length)] + ' '; t = t.trimEnd() + '. '; }
+  }
+  return normalise(t.slice(0, 2048)).text;
+}
+const texts: Record<string, string> = { en: prose('en'), zh: prose('zh'), mixed: prose('mixed') };
 const variants = (t: string): string[] => Array.from({ length: 16 }, (_, i) => t.slice(0, t.length - 1) + String.fromCharCode(0x61 + i));
 
 function time(fn: (t: string) => void, t: string): number {
