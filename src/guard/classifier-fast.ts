@@ -49,7 +49,7 @@ function loadWeights(dir: string, h: ModelHeadFile, rows: number): Int8Array {
 const configs: FeatureConfig[] = [];
 const configKeys: string[] = [];
 let engine: FeatureEngine | undefined;
-let memo: { key: unknown; token: number; from: number; to: number } | undefined;
+let memo: { key: unknown; token: number; from: number; to: number; cjk?: boolean } | undefined;
 
 function slotOf(cfg: FeatureConfig): number {
   const key = JSON.stringify(cfg);
@@ -196,7 +196,7 @@ export class FastClassifier {
     }
     // Chinese texts get their own calibration (classifier.ts zhShift)
     const shift = (this.meta as { zhShift?: number }).zhShift;
-    if (shift && best !== -Infinity && mostlyCjk(codes, from, to)) best += shift;
+    if (shift && best !== -Infinity && (memo!.cjk ??= mostlyCjk(codes, from, to))) best += shift;
     return best;
   }
 

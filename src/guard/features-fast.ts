@@ -227,13 +227,15 @@ function surface(fs: FeatureSet, t: Uint16Array, from: number, to: number): void
       if (charMax > 0) {
         const end = Math.min(j, i + 24);
         const wg = fs.words;
-        const hit = wg.find(t, i, end);
+        // the word's own hash is the memo key when it covers exactly the characters the n-grams read
+        const key = end === j ? hw | 0 : WordGrams.keyOf(t, i, end);
+        const hit = wg.find(key, t, i, end);
         if (hit >= 0) {
           // a word seen before: replay its n-gram indices
           const stop = wg.idxEnd[hit]!, idxs = wg.idx;
           for (let k = wg.idxStart[hit]!; k < stop; k++) fs.addIndex(idxs[k]!);
         } else {
-          const rec = wg.begin(t, i, end, charMax - charMin + 1);
+          const rec = wg.begin(key, t, i, end, charMax - charMin + 1);
           const wl = end - i + 2;
           const h0 = mix(FNV, 10);
           const mask = fs.mask;
@@ -316,15 +318,16 @@ class WordGrams {
   private count = 0;
   private pending = -1;
 
-  private static keyOf(t: Uint16Array, from: number, to: number): number {
+  static keyOf(t: Uint16Array, from: number, to: number): number {
     let h = FNV;
     for (let k = from; k < to; k++) h = mix(h, t[k]!);
     return h | 0;
   }
 
-  /** Slot of the word t[from, to), or -1. */
-  find(t: Uint16Array, from: number, to: number): number {
-    const h = WordGrams.keyOf(t, from, to), L = to - from, mask = WordGrams.SLOTS - 1;
+  /** Slot of the word t[from, to) whose hash (any function of its characters, the same for
+   * find and begin) is h, or -1. */
+  find(h: number, t: Uint16Array, from: number, to: number): number {
+    const L = to - from, mask = WordGrams.SLOTS - 1;
     for (let p = h & mask, probes = 0; probes < 8; p = (p + 1) & mask, probes++) {
       if (!this.used[p]) return -1;
       if (this.hash[p] !== h || this.len[p] !== L) continue;
@@ -337,11 +340,11 @@ class WordGrams {
   }
 
   /** Starts recording a new word; false when it cannot be stored (then nothing is kept). */
-  begin(t: Uint16Array, from: number, to: number, lengths: number): boolean {
+  begin(h: number, t: Uint16Array, from: number, to: number, lengths: number): boolean {
     const L = to - from;
     // at most `lengths` n-grams per start position of "<word>"
     if (this.count >= WordGrams.SLOTS / 2 || this.charTop + L > this.chars.length || this.idxTop + (L + 2) * lengths > this.idx.length) this.clear();
-    const h = WordGrams.keyOf(t, from, to), mask = WordGrams.SLOTS - 1;
+    const mask = WordGrams.SLOTS - 1;
     let p = h & mask;
     let probes = 0;
     while (this.used[p] && probes < 8) { p = (p + 1) & mask; probes++; }
