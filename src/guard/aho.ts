@@ -153,16 +153,27 @@ export class AhoCorasick {
         queue[qt++] = c;
       }
     }
+    // Renumber states breadth-first: the states a scan visits most (shallow ones) then sit
+    // together in memory (e.g. the few thousand depth-1 states of a CJK lexicon fit in cache
+    // instead of being spread over the whole table in insertion order).
+    const nid = new Int32Array(states);
+    for (let k = 0; k < qt; k++) nid[queue[k]!] = k + 1;
+    for (let c = 1; c <= classes; c++) root[c] = nid[root[c]!]!;
+    const failN = new Int32Array(states), outN = new Int32Array(states).fill(EMPTY), dictN = new Int32Array(states), depthN = new Int32Array(states);
+    for (let st = 1; st < states; st++) {
+      const n = nid[st]!;
+      failN[n] = nid[fail[st]!]!; outN[n] = out[st]!; dictN[n] = nid[dict[st]!]!; depthN[n] = depth[st]!;
+    }
     // scan-time layout: one record per state, hash table for states with several children
     const rec = new Int32Array(states * 4);
     let multiEdges = 0;
     for (let st = 1; st < states; st++) {
-      const b = 4 * st;
-      rec[b + 2] = fail[st]!;
-      rec[b + 3] = out[st]! !== EMPTY ? st : dict[st]!;
+      const n = nid[st]!, b = 4 * n;
+      rec[b + 2] = failN[n]!;
+      rec[b + 3] = outN[n]! !== EMPTY ? n : dictN[n]!;
       const c = firstChild[st]!;
       if (c === EMPTY) continue;
-      if (sibling[c] === EMPTY) { rec[b] = nodeCls[c]!; rec[b + 1] = c; continue; }
+      if (sibling[c] === EMPTY) { rec[b] = nodeCls[c]!; rec[b + 1] = nid[c]!; continue; }
       rec[b] = -1;
       for (let d = c; d !== EMPTY; d = sibling[d]!) { multiEdges++; rec[b + 1]! |= 1 << (nodeCls[d]! & 31); }
     }
@@ -171,11 +182,12 @@ export class AhoCorasick {
     const tab = new Int32Array(tsize * 4).fill(EMPTY);
     const tmask = tsize - 1;
     for (let st = 1; st < states; st++) {
-      if (rec[4 * st] !== -1) continue;
+      const n = nid[st]!;
+      if (rec[4 * n] !== -1) continue;
       for (let d = firstChild[st]!; d !== EMPTY; d = sibling[d]!) {
-        let h = hash(st, nodeCls[d]!) & tmask;
+        let h = hash(n, nodeCls[d]!) & tmask;
         while (tab[h * 4] !== EMPTY) h = (h + 1) & tmask;
-        tab[h * 4] = st; tab[h * 4 + 1] = nodeCls[d]!; tab[h * 4 + 2] = d;
+        tab[h * 4] = n; tab[h * 4 + 1] = nodeCls[d]!; tab[h * 4 + 2] = nid[d]!;
       }
     }
     // Dense transitions on ASCII classes, failure links resolved (a DFA row per state), when the
@@ -186,15 +198,15 @@ export class AhoCorasick {
       dfa = new Int32Array(states * width);
       for (let c = 1; c < width; c++) dfa[c] = root[c]!;
       for (let k = 0; k < qt; k++) {
-        const st = queue[k]!, row = st * width, frow = fail[st]! * width;
+        const st = queue[k]!, n = k + 1, row = n * width, frow = failN[n]! * width;
         for (let c = 1; c < width; c++) dfa[row + c] = dfa[frow + c]!;
-        for (let d = firstChild[st]!; d !== EMPTY; d = sibling[d]!) if (nodeCls[d]! < width) dfa[row + nodeCls[d]!] = d;
+        for (let d = firstChild[st]!; d !== EMPTY; d = sibling[d]!) if (nodeCls[d]! < width) dfa[row + nodeCls[d]!] = nid[d]!;
       }
     }
     return new AhoCorasick({
       dfa, width,
-      size: patterns.length, states, alpha, root, rec, tab, fail,
-      out: out.slice(0, states), dict, depth: depth.slice(0, states),
+      size: patterns.length, states, alpha, root, rec, tab, fail: failN,
+      out: outN, dict: dictN, depth: depthN,
       lens: Int32Array.from(patterns, (p) => p.length),
     });
   }
