@@ -100,8 +100,9 @@ class GuardImpl implements Guard {
       const t0 = performance.now();
       const out = s.scan(ctx);
       const action = actionOf(out);
-      const cats = out.categories ?? [...new Set(out.findings.map((f) => f.category))];
-      results.push({ name: s.name, type: s.type, action, score: out.score, categories: action === 'allow' ? [] : cats, findings: out.findings, ms: performance.now() - t0 });
+      // (categories are only collected when the scanner acts: most scanners allow most texts)
+      const cats = action === 'allow' ? [] : out.categories ?? [...new Set(out.findings.map((f) => f.category))];
+      results.push({ name: s.name, type: s.type, action, score: out.score, categories: cats, findings: out.findings, ms: performance.now() - t0 });
       replies.set(s.name, s);
       if (action === 'block' && this.policy.failFast) return true;
     }
