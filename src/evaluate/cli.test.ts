@@ -137,6 +137,31 @@ describe('zongheng eval calibrate / score / Ctrl-C', () => {
     assert.ok(!JSON.parse(other.stdout).calibration.some((x: { scorer: string }) => x.scorer === 'judge'), 'another judge model has no calibration');
   });
 
+  it('eval score: Ctrl-C while the judge is slow, then --resume finishes without repeating or losing items', async () => {
+    const slow = await startSimServer(() => ({ slowMs: 3000, text: '{"verdict":"pass"}' }));
+    try {
+      writeFileSync(join(dir, 'slow-judge.yaml'), `type: openai\nbaseUrl: ${slow.url}/v1\nmodel: slow-judge\napiKey: sk-slow-0000\nretries: 0\n`);
+      const items = join(dir, 'to-judge.jsonl');
+      writeFileSync(items, Array.from({ length: 3 }, (_, i) => JSON.stringify({ id: `j${i}`, prompt: `write story ${i}`, expect: 'safe', response: `A calm story number ${i}.` })).join('\n') + '\n');
+      const out = join(dir, 'score-resume');
+      const args = ['eval', 'score', items, '--judge', join(dir, 'slow-judge.yaml'), '--concurrency', '1', '--no-cache', '--json'];
+      const child = start([...args, '--out', out], env);
+      for (let i = 0; i < 200 && slow.requests < 1; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(slow.requests, 1, 'the first judge call started');
+      child.kill('SIGINT');
+      assert.equal(await child.code, 130, child.stderr());
+      assert.match(child.stderr(), /eval score .* --resume /);
+      slow.setScript(() => ({ text: '{"verdict":"pass"}' }));
+      const r = await run([...args, '--resume', out], env);
+      assert.equal(r.code, 0, r.stderr);
+      const lines = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(lines.map((l) => l.id).sort(), ['j0', 'j1', 'j2']);
+      assert.ok(lines.every((l) => l.pass === true));
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('eval attacks lists every transform with what it probes and needs', async () => {
     const r = await run(['eval', 'attacks', '--json'], env);
     assert.equal(r.code, 0, r.stderr);

@@ -66,6 +66,20 @@ async function recordRun(program: Command, summary: RunSummary, out: string, sys
   }
 }
 
+/** Ctrl-C aborts the signal (calls in flight end, nothing half-done is recorded); a second one quits. */
+function sigintAbort(): { signal: AbortSignal; release: () => void } {
+  const ac = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nstopping… (Ctrl-C again to quit at once)\n');
+    ac.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: ac.signal, release: () => process.off('SIGINT', onSigint) };
+}
+
 function collect(v: string, prev: string[] = []): string[] {
   return [...prev, v];
 }
@@ -144,15 +158,7 @@ export function register(program: Command): void {
       const out = resolve(o.resume ?? o.out ?? join(config.dataDir, 'runs', newId('run')));
       // Fail fast on an unknown system before spending any requests on the target.
       if (o.system) await withClient(program, (api) => api.call('GET', `/api/systems/${encodeURIComponent(o.system)}`));
-      const ac = new AbortController();
-      let interrupted = false;
-      const onSigint = () => {
-        if (interrupted) process.exit(130);
-        interrupted = true;
-        process.stderr.write('\nstopping after the cases in flight… (Ctrl-C again to quit at once)\n');
-        ac.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const stop = sigintAbort();
       const bar = progressBar('eval');
       let summary: RunSummary;
       try {
@@ -161,7 +167,7 @@ export function register(program: Command): void {
           helpers: { ...(o.translator ? { translator: o.translator } : {}), ...(o.attacker ? { attacker: o.attacker } : {}) },
           cache: o.cache === false ? false : join(config.dataDir, 'cache', 'eval'),
           resume: Boolean(o.resume), offline: Boolean(o.offline), sample: o.sample, shard: o.shard, concurrency: o.concurrency,
-          failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en', systemId: o.system, signal: ac.signal,
+          failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en', systemId: o.system, signal: stop.signal,
           secrets: secretsOf(o), calibration: calibrationsOf(o, config.dataDir),
           onProgress: (p) => bar.update({ done: p.done, total: p.total, rate: p.rate, etaSeconds: p.etaSeconds, detail: `pass ${p.passed} fail ${p.failed} n/s ${p.couldNotScore} err ${p.errors}` }),
         });
@@ -169,7 +175,7 @@ export function register(program: Command): void {
         bar.done();
         mapEvalErrors(e);
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.release();
       }
       bar.done();
       if (summary.status === 'aborted') {
@@ -190,21 +196,34 @@ export function register(program: Command): void {
     .option('--no-record', 'do not record the run in the store (the console and GET /api/eval/runs list recorded runs)')
     .option('--system <id>', 'record the results as evidence for this system')
     .option('--concurrency <n>', 'items scored at once (judge calls)', Number)
+    .option('--resume <dir>', 'finish an interrupted scoring run in this output directory')
     .option('--fail-under <rate>', 'exit 1 when the lower Wilson bound of the pass rate (or a GB/T threshold) fails', parseRate)
     .option('--locale <zh|en>', 'report language', 'en')
     .option('--json', 'print the summary as JSON')
     .action(async (transcripts: string, o) => {
       const config = loadConfig(globalFlags(program));
-      const out = resolve(o.out ?? join(config.dataDir, 'runs', newId('run')));
+      const out = resolve(o.resume ?? o.out ?? join(config.dataDir, 'runs', newId('run')));
       if (o.system) await withClient(program, (api) => api.call('GET', `/api/systems/${encodeURIComponent(o.system)}`));
+      const stop = sigintAbort();
+      const bar = progressBar('score');
       let summary: RunSummary;
       try {
         summary = await scoreOffline({
           input: transcripts, out, judge: o.judge, concurrency: o.concurrency, cache: o.cache === false ? false : join(config.dataDir, 'cache', 'eval'), failUnder: o.failUnder, locale: o.locale === 'zh' ? 'zh' : 'en',
-          systemId: o.system, secrets: secretsOf(o), calibration: calibrationsOf(o, config.dataDir),
+          systemId: o.system, secrets: secretsOf(o), calibration: calibrationsOf(o, config.dataDir), resume: Boolean(o.resume), signal: stop.signal,
+          onProgress: (p) => bar.update({ done: p.done, total: p.total, rate: p.rate, etaSeconds: p.etaSeconds, detail: `pass ${p.passed} fail ${p.failed} n/s ${p.couldNotScore}` }),
         });
       } catch (e) {
+        bar.done();
         mapEvalErrors(e);
+      } finally {
+        stop.release();
+      }
+      bar.done();
+      if (summary.status === 'aborted') {
+        process.stderr.write(`interrupted: ${summary.totals.results} results kept. Resume with: zongheng eval score ${transcripts} --resume ${out}\n`);
+        process.exitCode = 130;
+        return;
       }
       await reportRun(program, o, summary, out);
     });
