@@ -216,6 +216,12 @@ describe('proxies', () => {
       assert.deepEqual(proxy.seen.map((x) => [x.method, x.target]), [['CONNECT', 'model.test:443']]);
       assert.match(await call({ NO_PROXY: 'model.test' }), /^ERR network .*ENOTFOUND|^ERR network .*EAI_AGAIN/);
       assert.equal(proxy.seen.length, 1, 'NO_PROXY bypassed the proxy');
+      // Without the test CA the certificate is refused, and that is a network error as with fetch.
+      const { NODE_EXTRA_CA_CERTS: _ca, ...noCa } = process.env;
+      const untrusted = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['--import', 'tsx', script], { env: { ...noCa, HTTPS_PROXY: proxy.url, NO_PROXY: '' } }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+      );
+      assert.match(untrusted, /^ERR network .*(SELF_SIGNED|UNABLE_TO_VERIFY|CERT)/);
     } finally {
       proxy.server.closeAllConnections();
       proxy.server.close();
