@@ -11,9 +11,11 @@ export interface ConsoleServer extends TestServer {
   upstream?: ScriptedUpstream;
   /** Application key for the "strict" policy (gateway servers only). */
   appKey?: string;
+  /** Two completed evaluation runs against the scripted model: [one that refuses, one that echoes]. */
+  runIds?: [string, string];
 }
 
-export async function startConsoleServer(opts: { demo?: boolean; gateway?: boolean; traffic?: boolean } = {}): Promise<ConsoleServer> {
+export async function startConsoleServer(opts: { demo?: boolean; gateway?: boolean; traffic?: boolean; evalRuns?: boolean } = {}): Promise<ConsoleServer> {
   const { config, cleanup } = await testConfig();
   let upstream: ScriptedUpstream | undefined;
   if (opts.gateway) {
@@ -56,17 +58,13 @@ export async function startConsoleServer(opts: { demo?: boolean; gateway?: boole
     },
   };
   if (opts.gateway && opts.traffic) out.appKey = await sendTraffic(out);
+  if (opts.gateway && opts.evalRuns) out.runIds = await runEvaluations(out);
   return out;
 }
 
 /** A key on the first system and a dozen requests through /v1 that the strict policy allows, blocks, masks or holds. */
 export async function sendTraffic(s: ConsoleServer): Promise<string> {
-  const systems = await s.api<{ items: { id: string }[] }>('GET', '/api/systems?limit=1');
-  let systemId = systems.body.items[0]?.id;
-  if (!systemId) {
-    const { bankSystem } = await import('../helpers.ts');
-    systemId = (await s.api<{ id: string }>('POST', '/api/systems', bankSystem)).body.id;
-  }
+  const systemId = await firstSystem(s);
   const k = await s.api<{ key: string }>('POST', '/api/gateway/keys', { systemId, policy: 'strict', upstream: 'scripted', rpm: 0, label: 'Customer chat' });
   if (k.status !== 201) throw new Error(`key create failed: ${JSON.stringify(k.body)}`);
   const chat = (model: string, content: string) =>
@@ -93,4 +91,30 @@ export async function sendTraffic(s: ConsoleServer): Promise<string> {
     await new Promise((r) => setTimeout(r, 50));
   }
   return k.body.key;
+}
+
+/** Two small GB/T 45654 runs against the scripted model server: one that always refuses, one that echoes. */
+export async function runEvaluations(s: ConsoleServer): Promise<[string, string]> {
+  const systemId = await firstSystem(s);
+  const ids: string[] = [];
+  for (const model of ['refuse', 'echo']) {
+    const target = { type: 'openai', baseUrl: `${s.upstream!.url}/v1`, model, name: `scripted-${model}` };
+    const r = await s.api<{ id: string }>('POST', '/api/eval/runs', { target, suite: 'gbt45654', sample: 60, systemId });
+    if (r.status !== 202) throw new Error(`eval run failed to start: ${JSON.stringify(r.body)}`);
+    for (let i = 0; i < 600; i++) {
+      const g = await s.api<{ status: string }>('GET', `/api/eval/runs/${r.body.id}`);
+      if (g.body.status !== 'running') break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    ids.push(r.body.id);
+  }
+  return ids as [string, string];
+}
+
+/** The first system, registered (the test bank assistant) on an empty store. */
+async function firstSystem(s: ConsoleServer): Promise<string> {
+  const systems = await s.api<{ items: { id: string }[] }>('GET', '/api/systems?limit=1');
+  if (systems.body.items[0]) return systems.body.items[0].id;
+  const { bankSystem } = await import('../helpers.ts');
+  return (await s.api<{ id: string }>('POST', '/api/systems', bankSystem)).body.id;
 }

@@ -29,7 +29,7 @@ const chat = (key: string, content: string) =>
 
 async function pickSystem(page: Page, testId: string) {
   await page.getByTestId(testId).fill('Test bank');
-  await page.getByRole('option').first().waitFor();
+  await page.locator('[role=listbox] [role=option]').first().waitFor();
   await page.keyboard.press('Enter');
 }
 

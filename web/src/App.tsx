@@ -18,6 +18,8 @@ const Controls = lazy(() => import('./pages/Controls.tsx').then((m) => ({ defaul
 const EvidenceList = lazy(() => import('./pages/Evidence.tsx').then((m) => ({ default: m.EvidenceList })));
 const EvidenceDetail = lazy(() => import('./pages/Evidence.tsx').then((m) => ({ default: m.EvidenceDetail })));
 const Incidents = lazy(() => import('./pages/Incidents.tsx').then((m) => ({ default: m.Incidents })));
+const IncidentCreate = lazy(() => import('./pages/IncidentDetail.tsx').then((m) => ({ default: m.IncidentCreate })));
+const IncidentDetail = lazy(() => import('./pages/IncidentDetail.tsx').then((m) => ({ default: m.IncidentDetail })));
 const RiskCreate = lazy(() => import('./pages/RiskCreate.tsx').then((m) => ({ default: m.RiskCreate })));
 const RiskDetail = lazy(() => import('./pages/RiskDetail.tsx').then((m) => ({ default: m.RiskDetail })));
 const RiskRegister = lazy(() => import('./pages/RiskRegister.tsx').then((m) => ({ default: m.RiskRegister })));
@@ -25,6 +27,9 @@ const SystemDetail = lazy(() => import('./pages/SystemDetail.tsx').then((m) => (
 const SystemForm = lazy(() => import('./pages/SystemForm.tsx').then((m) => ({ default: m.SystemForm })));
 const SystemList = lazy(() => import('./pages/SystemList.tsx').then((m) => ({ default: m.SystemList })));
 const EvidenceForm = lazy(() => import('./pages/EvidenceForm.tsx').then((m) => ({ default: m.EvidenceForm })));
+const EvalRuns = lazy(() => import('./pages/eval/Runs.tsx').then((m) => ({ default: m.EvalRuns })));
+const RunDetail = lazy(() => import('./pages/eval/RunDetail.tsx').then((m) => ({ default: m.RunDetail })));
+const EvalCompare = lazy(() => import('./pages/eval/Compare.tsx').then((m) => ({ default: m.EvalCompare })));
 const Tokens = lazy(() => import('./pages/Tokens.tsx').then((m) => ({ default: m.Tokens })));
 const GatewayOverview = lazy(() => import('./pages/gateway/Overview.tsx').then((m) => ({ default: m.GatewayOverview })));
 const GatewayDecisions = lazy(() => import('./pages/gateway/Decisions.tsx').then((m) => ({ default: m.GatewayDecisions })));
@@ -59,8 +64,13 @@ function route(path: string): ReactNode {
   if (path === '/evidence/new') return <EvidenceForm />;
   if ((m = match('/evidence/:id', path))) return <EvidenceDetail id={m.id!} />;
   if (path === '/incidents') return <Incidents />;
+  if (path === '/incidents/new') return <IncidentCreate />;
+  if ((m = match('/incidents/:id', path))) return <IncidentDetail id={m.id!} />;
   if (path === '/audit') return <Audit />;
   if (path === '/tokens') return <Tokens />;
+  if (path === '/eval/runs' || path === '/eval') return <EvalRuns />;
+  if (path === '/eval/compare') return <EvalCompare />;
+  if ((m = match('/eval/runs/:id', path))) return <RunDetail id={m.id!} />;
   if (path === '/gateway') return <GatewayOverview />;
   if (path === '/gateway/decisions') return <GatewayDecisions />;
   if (path === '/gateway/confirmations') return <GatewayConfirmations />;

@@ -6,7 +6,7 @@ import { ENUMS } from '../i18n/enums.ts';
 
 const NOISE = new Set(['revision', 'updatedAt', 'updatedBy', 'createdAt', 'createdBy', 'id']);
 const FIELD_LABELS: Record<string, MessageKey> = {
-  title: 'common.title', status: 'risk.status', priority: 'risk.priority', score: 'risk.score', likelihood: 'dash.likelihood', impact: 'dash.impact',
+  title: 'common.title', status: 'risk.status', severity: 'inc.severity', priority: 'risk.priority', score: 'risk.score', likelihood: 'dash.likelihood', impact: 'dash.impact',
   analysis: 'risk.analysis', evaluation: 'risk.evaluation', treatment: 'risk.treatment', residual: 'risk.residual', nextReviewAt: 'risk.nextReview',
   taxonomyIds: 'risk.taxonomies', needsReassessment: 'risk.needsReassessment', acceptable: 'risk.acceptable', description: 'risk.description',
   source: 'risk.source', systemId: 'common.system', owner: 'common.owner', reason: 'common.reason', name: 'sys.name', domain: 'sys.domain',
@@ -14,7 +14,7 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   dataCategories: 'sys.dataCategories', lifecycleStage: 'sys.lifecycleStage', autonomyLevel: 'sys.autonomyLevel', acceptabilityThreshold: 'sys.threshold',
 };
 /** Fields worth showing when a record is created (everything else starts empty). */
-const CREATE_FIELDS = ['title', 'status', 'source', 'taxonomyIds', 'likelihood', 'impact', 'score', 'priority', 'name', 'domain', 'population', 'grade'];
+const CREATE_FIELDS = ['title', 'status', 'severity', 'source', 'taxonomyIds', 'likelihood', 'impact', 'score', 'priority', 'name', 'domain', 'population', 'grade'];
 
 function isBilingual(v: unknown): v is { zh: string; en: string } {
   return !!v && typeof v === 'object' && 'zh' in v && 'en' in v;
@@ -27,7 +27,8 @@ export function formatValue(v: unknown, i18n: I18n, field = ''): string {
   if (typeof v === 'boolean') return i18n.t(v ? 'common.yes' : 'common.no');
   if (typeof v === 'string') {
     if (field === 'priority' || field === 'grade') return e(field === 'grade' ? 'grade' : 'priority', v);
-    if (field === 'status') return v in ENUMS.riskStatus ? e('riskStatus', v) : e('controlStatus', v);
+    if (field === 'status') return v in ENUMS.riskStatus ? e('riskStatus', v) : v in ENUMS.incidentStatus ? e('incidentStatus', v) : e('controlStatus', v);
+    if (field === 'severity') return e('severity', v);
     if (field === 'source') return e('riskSource', v);
     if (field === 'domain') return e('domain', v);
     if (field === 'population') return e('population', v);

@@ -2,6 +2,7 @@
 // their strings in their own files (both languages side by side), merged in here.
 import { gatewayEn } from './gateway.ts';
 import { opsEn } from './ops.ts';
+import { evalEn } from './eval.ts';
 
 const core = {
   'app.name': 'Zongheng',
@@ -285,7 +286,13 @@ const core = {
   'ev.links': 'Linked to',
 
   'inc.title': 'Incidents',
-  'inc.empty': 'No incidents. Monitoring alerts and evidence open incidents here automatically.',
+  'inc.empty': 'No incidents. Report one by hand, or let monitoring alerts and evidence open them automatically.',
+  'inc.noMatch': 'No incidents match these filters.',
+  'inc.new': 'Report an incident',
+  'inc.report': 'Report',
+  'inc.details': 'Details',
+  'inc.update': 'Update the incident',
+  'inc.sourceEvidence': 'Revealed by evidence',
   'inc.severity': 'Severity',
   'inc.openedAt': 'Opened',
   'inc.closedAt': 'Closed',
@@ -314,5 +321,5 @@ const core = {
   'notFound.body': 'Nothing here. Use the navigation to get back.',
 } as const;
 
-export const en = { ...core, ...gatewayEn, ...opsEn };
+export const en = { ...core, ...gatewayEn, ...opsEn, ...evalEn };
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 import type { MessageKey } from './en.ts';
 import { gatewayZh } from './gateway.ts';
 import { opsZh } from './ops.ts';
+import { evalZh } from './eval.ts';
 
 // 简体中文界面文字；键与 en.ts 一一对应（类型检查保证不缺不多）。
 const core = {
@@ -285,8 +286,13 @@ const core = {
   'ev.links': '关联对象',
 
   'inc.title': '事件',
-  'inc.empty': '暂无事件。监测告警和证据会在此自动创建事件。',
-  'inc.severity': '严重程度',
+  'inc.empty': '暂无事件。可手动上报，监测告警和证据也会自动登记事件。',
+  'inc.noMatch': '没有符合筛选条件的事件。',
+  'inc.new': '上报事件',
+  'inc.report': '上报',
+  'inc.details': '详情',
+  'inc.update': '更新事件',
+  'inc.sourceEvidence': '发现该事件的证据',  'inc.severity': '严重程度',
   'inc.openedAt': '发生时间',
   'inc.closedAt': '关闭时间',
 
@@ -314,4 +320,4 @@ const core = {
   'notFound.body': '这里什么都没有，请使用导航返回。',
 };
 
-export const zh: Record<MessageKey, string> = { ...core, ...gatewayZh, ...opsZh };
+export const zh: Record<MessageKey, string> = { ...core, ...gatewayZh, ...opsZh, ...evalZh };

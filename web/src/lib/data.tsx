@@ -63,28 +63,40 @@ export function rememberSystem(s: SystemRecord): void {
 }
 
 /**
- * System names are fetched one id at a time (GET /api/systems/:id), at most two at once and newest
- * request first, and only while some row still shows that id: a page of 50 risks must not queue 50
- * requests in front of the next page's own request.
+ * System names are fetched in batches (GET /api/systems?ids=a,b,c), one request at a time and only
+ * for ids some row still shows: a page of 50 risks costs one small request, sent after the page's own.
  */
 const wanted = new Map<string, number>(); // id → number of mounted components showing it
-const queued: string[] = [];
 const failed = new Set<string>();
-let active = 0;
+let active = false;
+let scheduled = false;
 
 function pump(): void {
-  while (active < 2 && queued.length) {
-    const id = queued.pop()!;
-    if (!wanted.get(id) || names.has(id) || failed.has(id)) continue;
-    active++;
-    api
-      .get<SystemRecord>(`/api/systems/${encodeURIComponent(id)}`)
-      .then(rememberSystem, () => failed.add(id))
-      .finally(() => {
-        active--;
-        pump();
-      });
-  }
+  scheduled = false;
+  if (active) return;
+  const ids = [...wanted.keys()].filter((id) => !names.has(id) && !failed.has(id)).slice(0, 200);
+  if (!ids.length) return;
+  active = true;
+  api
+    .get<{ items: SystemRecord[] }>('/api/systems', { ids: ids.join(','), limit: ids.length })
+    .then(
+      (r) => {
+        r.items.forEach(rememberSystem);
+        for (const id of ids) if (!names.has(id)) failed.add(id);
+      },
+      () => ids.forEach((id) => failed.add(id)),
+    )
+    .finally(() => {
+      active = false;
+      pump();
+    });
+}
+
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  // Let the page's own requests go first, and collect every row's id into one request.
+  setTimeout(pump, 0);
 }
 
 /** The name of a system (or undefined while it loads). */
@@ -95,11 +107,7 @@ export function useSystemName(id: string | null | undefined): string | undefined
     const on = () => bump((n) => n + 1);
     listeners.add(on);
     wanted.set(id, (wanted.get(id) ?? 0) + 1);
-    if (!names.has(id)) {
-      queued.push(id);
-      // Let the page's own requests go first.
-      setTimeout(pump, 0);
-    }
+    if (!names.has(id)) schedule();
     return () => {
       listeners.delete(on);
       const n = (wanted.get(id) ?? 1) - 1;

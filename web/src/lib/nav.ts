@@ -17,7 +17,7 @@ export const NAV: { to: string; key: MessageKey; match: RegExp; role?: string }[
  * Until then each has a placeholder page explaining that its results already arrive as evidence.
  */
 export const MODULES: { name: string; key: MessageKey; ready: boolean; to?: string; match?: RegExp }[] = [
-  { name: 'evaluate', key: 'nav.module.evaluate', ready: false },
+  { name: 'evaluate', key: 'nav.module.evaluate', ready: true, to: '/eval/runs', match: /^\/eval/ },
   { name: 'gateway', key: 'nav.module.gateway', ready: true, to: '/gateway', match: /^\/gateway/ },
   { name: 'labels', key: 'nav.module.labels', ready: false },
   { name: 'scans', key: 'nav.module.scans', ready: false },

@@ -161,6 +161,10 @@ export interface Incident {
   taxonomyIds: string[];
   openedAt: string;
   closedAt: string | null;
+  sourceEvidenceId?: string | null;
+  revision?: number;
+  updatedAt?: string;
+  updatedBy?: string;
 }
 export interface AuditEntry {
   seq: number;

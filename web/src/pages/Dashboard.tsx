@@ -9,6 +9,8 @@ import { api, ApiError } from '../lib/api.ts';
 import { useApi } from '../lib/data.tsx';
 import { Link } from '../lib/router.tsx';
 import type { GatewayStats } from './gateway/types.ts';
+import { pct, type EvalRun } from './eval/types.ts';
+import { GateBadge } from '../components/GateBadge.tsx';
 import type { AuditEntry, Dashboard as DashboardData, Evidence, RiskPage, TaxonomySummary } from '../lib/types.ts';
 
 const GRADE_COLORS: Record<string, string> = { low: '#7fb77e', medium: '#f1c40f', high: '#e67e22', critical: '#c0392b' };
@@ -32,6 +34,7 @@ export function Dashboard() {
   const audit = useApi((s) => (ready ? api.get<{ items: AuditEntry[] }>('/api/audit', { limit: 6 }, s) : new Promise<never>(() => undefined)), [ready]);
   // Gateway block rates (last 24 h): shown only when requests went through the gateway.
   const gateway = useApi((s) => (ready ? api.get<GatewayStats>('/api/gateway/stats', { hours: 24 }, s) : new Promise<never>(() => undefined)), [ready]);
+  const evalRuns = useApi((s) => (ready ? api.get<{ items: EvalRun[] }>('/api/eval/runs', { status: 'completed', limit: 4 }, s) : new Promise<never>(() => undefined)), [ready]);
   const gwRequests = gateway.data?.systems.reduce((a, x) => a + x.requests, 0) ?? 0;
 
   const gradeOption = useMemo<ChartOption | null>(() => {
@@ -172,6 +175,27 @@ export function Dashboard() {
               {t('dash.gatewaySummary', { n: num(gwRequests), rate: ((100 * gateway.data!.systems.reduce((a, x) => a + x.inputBlocked + x.outputBlocked, 0)) / gwRequests).toFixed(1) })}
             </p>
             <BlockRates systems={gateway.data!.systems} />
+          </Card>
+        )}
+        {!!evalRuns.data?.items.length && (
+          <Card title={t('dash.evalTitle')} className="span-2" actions={<Link to="/eval/runs">{t('common.viewAll')}</Link>}>
+            <ul className="plain-list" data-testid="dash-eval">
+              {evalRuns.data.items.map((r) => (
+                <li key={r.id}>
+                  {r.summary?.gate && <GateBadge failed={r.summary.gate.failed} failing={r.summary.gate.failingCategories.length} />} <Link to={`/eval/runs/${r.id}`}>{r.suite} · {r.targetName}</Link>
+                  <span className="muted">
+                    {' '}
+                    · {t('evr.passRate')} {pct(r.summary?.totals.rate)} [{pct(r.summary?.totals.lower, 0)}–{pct(r.summary?.totals.upper, 0)}] · <DateText iso={r.finishedAt ?? r.startedAt} withTime />
+                    {r.systemId && (
+                      <>
+                        {' '}
+                        · <SystemName id={r.systemId} link={false} />
+                      </>
+                    )}
+                  </span>
+                </li>
+              ))}
+            </ul>
           </Card>
         )}
         <Card title={t('dash.recentEvidence')} className="span-2" actions={<Link to="/evidence">{t('common.viewAll')}</Link>}>

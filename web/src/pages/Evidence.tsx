@@ -12,7 +12,7 @@ const LIMIT = 50;
 export function targetHref(type: string, id: string): string | null {
   if (type === 'risk') return `/risks/${id}`;
   if (type === 'control') return `/controls?systemId=`;
-  if (type === 'incident') return `/incidents`;
+  if (type === 'incident') return `/incidents/${id}`;
   if (type === 'system') return `/systems/${id}`;
   return null;
 }

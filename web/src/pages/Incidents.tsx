@@ -1,10 +1,10 @@
 import { EnumFilter } from '../components/Filters.tsx';
-import { SystemName, TaxonomyList } from '../components/Pickers.tsx';
+import { SystemName, SystemPicker, TaxonomyList } from '../components/Pickers.tsx';
 import { Badge, Busy, DateText, Empty, ErrorBox, Loading, PageHeader, Pager } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { api } from '../lib/api.ts';
 import { useApi } from '../lib/data.tsx';
-import { useQueryState } from '../lib/router.tsx';
+import { Link, useQueryState } from '../lib/router.tsx';
 import type { Incident } from '../lib/types.ts';
 
 const LIMIT = 50;
@@ -13,12 +13,25 @@ export function Incidents() {
   const { t } = useI18n();
   const [q, setQ] = useQueryState();
   const offset = Number(q.offset ?? 0) || 0;
-  const list = useApi((s) => api.get<{ items: Incident[] }>('/api/incidents', { status: q.status, limit: LIMIT, offset }, s), [q.status, offset]);
+  const list = useApi((s) => api.get<{ items: Incident[] }>('/api/incidents', { status: q.status, severity: q.severity, systemId: q.systemId, limit: LIMIT, offset }, s), [q.status, q.severity, q.systemId, offset]);
+  const filtered = !!(q.status || q.severity || q.systemId);
+  const newLink = `/incidents/new${q.systemId ? `?systemId=${encodeURIComponent(q.systemId)}` : ''}`;
   return (
     <>
-      <PageHeader title={t('inc.title')} />
+      <PageHeader
+        title={t('inc.title')}
+        actions={
+          <Link className="button primary" to={newLink}>
+            {t('inc.new')}
+          </Link>
+        }
+      />
       <div className="filters" role="search">
         <EnumFilter label={t('common.status')} group="incidentStatus" value={q.status ?? ''} onChange={(v) => setQ({ status: v, offset: undefined })} />
+        <EnumFilter label={t('inc.severity')} group="severity" only={['low', 'medium', 'high', 'critical']} value={q.severity ?? ''} onChange={(v) => setQ({ severity: v, offset: undefined })} />
+        <div className="filter wide">
+          <SystemPicker label={t('common.system')} value={q.systemId ?? ''} onChange={(v) => setQ({ systemId: v, offset: undefined })} />
+        </div>
       </div>
       <Busy on={list.loading && !!list.data} />
       {list.error ? (
@@ -26,7 +39,9 @@ export function Incidents() {
       ) : !list.data ? (
         <Loading />
       ) : list.data.items.length === 0 ? (
-        <Empty>{t('inc.empty')}</Empty>
+        <Empty title={filtered ? t('inc.noMatch') : undefined} action={<Link className="button primary" to={newLink}>{t('inc.new')}</Link>}>
+          {t('inc.empty')}
+        </Empty>
       ) : (
         <>
           <div className="table-wrap">
@@ -48,8 +63,8 @@ export function Incidents() {
                     <td>
                       <DateText iso={x.openedAt} withTime />
                     </td>
-                    <td>
-                      <strong>{x.title}</strong>
+                    <td className="title-cell">
+                      <Link to={`/incidents/${x.id}`}>{x.title}</Link>
                       {x.description && <p className="muted small">{x.description}</p>}
                     </td>
                     <td>

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { CheckFilter, EnumFilter, SearchBox } from '../components/Filters.tsx';
 import { SystemName, SystemPicker, TaxonomyPicker } from '../components/Pickers.tsx';
 import { Badge, Busy, DateText, Empty, ErrorBox, Loading, PageHeader, Pager } from '../components/ui.tsx';
@@ -7,33 +6,13 @@ import type { MessageKey } from '../i18n/en.ts';
 import { api, type Query } from '../lib/api.ts';
 import { useApi } from '../lib/data.tsx';
 import { Link, useQueryState } from '../lib/router.tsx';
-import type { Risk, RiskPage } from '../lib/types.ts';
+import type { RiskPage } from '../lib/types.ts';
 
 const LIMIT = 50;
-const OPEN = ['proposed', 'identified', 'analysed', 'treating', 'treated', 'accepted'];
-
-/** Where a risk sits on the heat map: the residual position once recorded, else the inherent one. */
-function heatPosition(r: Risk): string | null {
-  if (!OPEN.includes(r.status)) return null;
-  if (r.residual) return `${r.residual.evaluation.likelihood}-${r.residual.evaluation.impact}`;
-  return r.likelihood && r.impact ? `${r.likelihood}-${r.impact}` : null;
-}
-
-/**
- * The API filters by everything except a heat-map cell, so a cell drill-down pages through the open
- * risks (500 at a time, with the other filters applied server-side) and keeps those in the cell.
- */
-async function scanCell(cell: string, query: Query, offset: number, signal: AbortSignal, progress: (n: number) => void): Promise<RiskPage> {
-  const found: Risk[] = [];
-  let scanned = 0;
-  for (let o = 0; ; o += 500) {
-    const page = await api.get<RiskPage>('/api/risks', { ...query, open: true, sort: 'score', limit: 500, offset: o }, signal);
-    for (const r of page.items) if (heatPosition(r) === cell) found.push(r);
-    scanned += page.items.length;
-    progress(scanned);
-    if (page.items.length < 500 || found.length > offset + LIMIT) break;
-  }
-  return { items: found.slice(offset, offset + LIMIT), limit: LIMIT, offset, total: found.length > offset + LIMIT ? undefined : found.length };
+/** A heat-map cell "L-I" as the API's likelihood/impact filter (the residual position once treated, as on the heat map). */
+function cellQuery(cell: string | undefined): Query {
+  const m = /^([1-5])-([1-5])$/.exec(cell ?? '');
+  return m ? { likelihood: Number(m[1]), impact: Number(m[2]), open: true } : {};
 }
 
 const SORTS = ['created', 'score', 'review'] as const;
@@ -41,7 +20,6 @@ const SORTS = ['created', 'score', 'review'] as const;
 export function RiskRegister() {
   const { t, e } = useI18n();
   const [q, setQ] = useQueryState();
-  const [scanned, setScanned] = useState(0);
   const offset = Number(q.offset ?? 0) || 0;
   const sort = SORTS.includes(q.sort as (typeof SORTS)[number]) ? q.sort! : 'created';
   const filters: Query = {
@@ -50,10 +28,9 @@ export function RiskRegister() {
   };
   const key = JSON.stringify([filters, sort, offset, q.cell]);
   const list = useApi(
-    (s) => (q.cell ? scanCell(q.cell, filters, offset, s, setScanned) : api.get<RiskPage>('/api/risks', { ...filters, sort, limit: LIMIT, offset, total: true }, s)),
+    (s) => api.get<RiskPage>('/api/risks', { ...filters, ...cellQuery(q.cell), sort: q.cell && sort === 'created' && !q.sort ? 'score' : sort, limit: LIMIT, offset, total: true }, s),
     [key],
   );
-  useEffect(() => setScanned(0), [key]);
   // Choices push a history entry (Back undoes a filter); typing in the search box replaces it.
   const set = (patch: Record<string, string | undefined>, replace = false) => setQ({ ...patch, offset: undefined }, { replace });
   const filtered = Object.values(filters).some((v) => v !== undefined && v !== '') || !!q.cell;
@@ -113,8 +90,8 @@ export function RiskRegister() {
       <Busy on={list.loading && !!list.data} />
       {list.error ? (
         <ErrorBox error={list.error} onRetry={list.reload} />
-      ) : !list.data || (list.loading && q.cell) ? (
-        <Loading label={q.cell && scanned ? t('risk.cellScan', { scanned }) : undefined} />
+      ) : !list.data ? (
+        <Loading />
       ) : list.data.items.length === 0 ? (
         filtered ? (
           <Empty>{t('risk.noMatch')}</Empty>
