@@ -180,12 +180,58 @@ async function register() {
   return { all: stats(all), byFilter: table(byKind), apiOnly: { all: stats(apiAll), byFilter: table(apiByKind) } };
 }
 
+/** Heat-map cell drill-down: the register opened on a cell (as the dashboard's click does), client-side navigation. */
+async function cells() {
+  const ctx = await authedContext();
+  const page = await ctx.newPage();
+  await page.goto(server.url + '/risks');
+  await page.waitForSelector('[data-testid=risk-table][data-loading=false]', { timeout: 60_000 });
+  const cellList = ['3-4', '4-5', '2-2', '5-5', '1-3', '4-3'];
+  const ui: number[] = [];
+  const apiMs: number[] = [];
+  for (let r = 0; r < Math.max(1, Math.round(RUNS / 2)); r++) {
+    for (const cell of cellList) {
+      ui.push(
+        await page.evaluate(async (cell) => {
+          const t0 = performance.now();
+          let sawLoading = false;
+          window.history.pushState(null, '', `/risks?open=true&cell=${cell}`);
+          window.dispatchEvent(new PopStateEvent('popstate'));
+          await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`cell ${cell} did not settle`)), 30_000);
+            const check = () => {
+              const tb = document.querySelector<HTMLTableElement>('[data-testid=risk-table]');
+              if (tb?.dataset.loading === 'true') sawLoading = true;
+              if ((sawLoading && tb?.dataset.loading === 'false') || document.querySelector('main .empty')) {
+                clearTimeout(timer);
+                obs.disconnect();
+                requestAnimationFrame(() => resolve());
+              }
+            };
+            const obs = new MutationObserver(check);
+            obs.observe(document.querySelector('main')!, { subtree: true, childList: true, attributes: true });
+          });
+          return performance.now() - t0;
+        }, cell),
+      );
+      const [l, i] = cell.split('-');
+      const t = performance.now();
+      await (await fetch(`${server.url}/api/risks?open=true&likelihood=${l}&impact=${i}&sort=created&limit=50&offset=0&total=true`, { headers: { authorization: `Bearer ${token}` } })).json();
+      apiMs.push(performance.now() - t);
+    }
+  }
+  await ctx.close();
+  return { ui: stats(ui), apiOnly: stats(apiMs) };
+}
+
 const loadavgAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
 try {
   log('measuring the dashboard…');
   const dash = await dashboard();
   log('measuring register filtering…');
   const reg = await register();
+  log('measuring heat-map cell drill-down…');
+  const cell = await cells();
   const js = readFileSync(join(import.meta.dirname, '../../web/dist/index.html'), 'utf8').match(/assets\/[^"]+\.js/g) ?? [];
   console.log(
     JSON.stringify(
@@ -200,6 +246,7 @@ try {
         targetsMs: { dashboardFirstRender: 1500, registerFilter: 300 },
         dashboardFirstRenderMs: dash,
         registerFilterMs: reg,
+        heatMapCellMs: cell,
       },
       null,
       2,

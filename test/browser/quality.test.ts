@@ -12,19 +12,21 @@ let pages: string[];
 
 before(async () => {
   buildConsole();
-  [server, browser] = await Promise.all([startConsoleServer({ demo: true, gateway: true, traffic: true }), launch()]);
+  [server, browser] = await Promise.all([startConsoleServer({ demo: true, gateway: true, traffic: true, evalRuns: true }), launch()]);
   const sys = (await server.api<{ items: { id: string }[] }>('GET', '/api/systems?limit=1')).body.items[0]!.id;
   const risk = (await server.api<{ items: { id: string }[] }>('GET', '/api/risks?limit=1&sort=score')).body.items[0]!.id;
   const ev = (await server.api<{ items: { id: string }[] }>('GET', '/api/evidence?limit=1')).body.items[0]!.id;
+  const inc = (await server.api<{ id: string }>('POST', '/api/incidents', { systemId: sys, title: 'Quality check incident', severity: 'medium' })).body.id;
   pages = ['/', '/systems', `/systems/${sys}`, `/systems/${sys}/edit`, '/systems/new', '/risks', '/risks/new', `/risks/${risk}`, '/controls', '/evidence', `/evidence/${ev}`, '/incidents', '/audit', '/modules/evaluate', '/no/such/page',
-    '/gateway', '/gateway/decisions', '/gateway/confirmations', '/gateway/policies', '/gateway/policies/strict', '/gateway/policies/new', '/gateway/upstreams', '/gateway/keys', '/tokens', '/evidence/new'];
+    '/gateway', '/gateway/decisions', '/gateway/confirmations', '/gateway/policies', '/gateway/policies/strict', '/gateway/policies/new', '/gateway/upstreams', '/gateway/keys', '/tokens', '/evidence/new',
+    '/eval/runs', `/eval/runs/${server.runIds![1]}`, `/eval/compare?a=${server.runIds![0]}&b=${server.runIds![1]}`, '/incidents/new', `/incidents/${inc}`];
 });
 after(async () => {
   await browser?.close();
   await server?.cleanup();
 });
 
-const KEY = /\b(app|nav|lang|auth|common|error|login|dash|sys|risk|hist|ctl|ev|evf|inc|audit|mod|notFound|gw|secret|tok)\.[a-z][A-Za-z.]+\b/;
+const KEY = /\b(app|nav|lang|auth|common|error|login|dash|sys|risk|hist|ctl|ev|evf|inc|audit|mod|notFound|gw|secret|tok|evr)\.[a-z][A-Za-z.]+\b/;
 
 async function check(page: Page, path: string) {
   await page.goto(server.url + path);

@@ -9,7 +9,11 @@ import { Link, useQueryState } from '../lib/router.tsx';
 import type { RiskPage } from '../lib/types.ts';
 
 const LIMIT = 50;
-/** A heat-map cell "L-I" as the API's likelihood/impact filter (the residual position once treated, as on the heat map). */
+/**
+ * A heat-map cell "L-I" as the API's likelihood/impact filter (the residual position once treated, as on
+ * the heat map). The cell keeps the register's own sort (newest first by default): every risk in a cell
+ * has about the same score, and sorting a large cell by score costs the store 0.3–0.6 s at 200k risks.
+ */
 function cellQuery(cell: string | undefined): Query {
   const m = /^([1-5])-([1-5])$/.exec(cell ?? '');
   return m ? { likelihood: Number(m[1]), impact: Number(m[2]), open: true } : {};
@@ -28,7 +32,7 @@ export function RiskRegister() {
   };
   const key = JSON.stringify([filters, sort, offset, q.cell]);
   const list = useApi(
-    (s) => api.get<RiskPage>('/api/risks', { ...filters, ...cellQuery(q.cell), sort: q.cell && sort === 'created' && !q.sort ? 'score' : sort, limit: LIMIT, offset, total: true }, s),
+    (s) => api.get<RiskPage>('/api/risks', { ...filters, ...cellQuery(q.cell), sort, limit: LIMIT, offset, total: true }, s),
     [key],
   );
   // Choices push a history entry (Back undoes a filter); typing in the search box replaces it.
