@@ -3,13 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startTestServer } from '../helpers.ts';
 import { buildConsole, launch, login, newPage, ROOT } from './browser.ts';
+import { startConsoleServer } from './fixture.ts';
 
 const OUT = join(ROOT, 'docs/screenshots');
 mkdirSync(OUT, { recursive: true });
 buildConsole();
-const server = await startTestServer({ demo: true });
+const server = await startConsoleServer({ demo: true, gateway: true, traffic: true, evalRuns: true });
 const browser = await launch();
 const get = async <T>(path: string) => (await server.api<T>('GET', path)).body;
 
@@ -60,8 +60,38 @@ try {
   await shot(page, 'evidence', 1000);
   await page.goto(`${server.url}/evidence/${ev.id}`);
   await shot(page, 'evidence-detail', 1200);
+  const inc = (await server.api<{ id: string }>('POST', '/api/incidents', { systemId: bank.id, title: 'Assistant read out a customer\'s phone number', severity: 'high', taxonomyIds: ['owasp-llm-2025.LLM02'] })).body.id;
+  await server.api('PATCH', `/api/incidents/${inc}`, { status: 'investigating', reason: 'call recordings requested from the contact centre' });
   await page.goto(server.url + '/incidents');
   await shot(page, 'incidents', 800);
+  await page.goto(`${server.url}/incidents/${inc}`);
+  await page.getByTestId('history').waitFor();
+  await shot(page, 'incident-detail', 1300);
+  const [runA, runB] = server.runIds!;
+  await page.goto(server.url + '/eval/runs');
+  await shot(page, 'eval-runs', 700);
+  await page.goto(`${server.url}/eval/runs/${runA}`);
+  await page.locator('[data-testid=category-chart] svg').waitFor();
+  await shot(page, 'eval-run', 2000);
+  await page.goto(`${server.url}/eval/compare?a=${runA}&b=${runB}`);
+  await page.getByTestId('comparison').waitFor();
+  await shot(page, 'eval-compare', 1300);
+  await page.goto(server.url + '/gateway');
+  await page.locator('[data-testid=block-rates] svg').waitFor();
+  await shot(page, 'gateway', 1100);
+  await page.goto(server.url + '/gateway/decisions?paused=1');
+  await page.getByTestId('decision-table').waitFor();
+  await shot(page, 'gateway-decisions', 1000);
+  await page.goto(server.url + '/gateway/policies/new');
+  await page.locator('#policy-yaml').fill('name: support-bot\nversion: 1\ninput:\n  - { type: pii, action: mask, entities: [phone, emial] }\n  - { type: keyword, action: blok, terms: [{ term: ignore all previous instructions, categories: [owasp-llm-2025.LLM01] }] }\ngateway: { onBlock: reply }\n');
+  await page.locator('[data-testid=policy-issues] .field-error').waitFor();
+  await shot(page, 'gateway-policy-editor', 1000);
+  await page.goto(server.url + '/gateway/keys');
+  await page.getByTestId('key-table').waitFor();
+  await shot(page, 'gateway-keys', 800);
+  await page.goto(server.url + '/tokens');
+  await page.getByTestId('token-table').waitFor();
+  await shot(page, 'tokens', 800);
   await page.goto(server.url + '/audit');
   await page.getByTestId('audit-verify').click();
   await page.locator('[data-testid=verify-result] .alert').waitFor();
@@ -75,6 +105,12 @@ try {
   await page.goto(`${server.url}/risks/${risk.id}`);
   await page.getByTestId('history').waitFor();
   await shot(page, 'risk-detail-zh', 2600);
+  await page.goto(server.url + '/gateway');
+  await page.locator('[data-testid=block-rates] svg').waitFor();
+  await shot(page, 'gateway-zh', 1100);
+  await page.goto(`${server.url}/eval/runs/${runA}`);
+  await page.locator('[data-testid=category-chart] svg').waitFor();
+  await shot(page, 'eval-run-zh', 2000);
   if (page.errors.length) throw new Error(`errors in the page:\n${page.errors.join('\n')}`);
 } finally {
   await browser.close();
