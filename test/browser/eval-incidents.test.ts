@@ -99,7 +99,7 @@ test('incidents: server field errors, report one, change its status with a reaso
   await edit.getByLabel('Status').selectOption('investigating');
   await edit.getByRole('button', { name: 'Save' }).click();
   await edit.locator('.field.has-error').first().waitFor();
-  assert.match(await edit.locator('.field.has-error').first().innerText(), /Reason[\s\S]*at least 1/);
+  assert.match(await edit.locator('.field.has-error').first().innerText(), /Reason[\s\S]*say why the incident changes/);
   await edit.getByLabel('Reason').fill('logs requested from the vendor');
   await edit.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Investigation started').waitFor();

@@ -26,7 +26,9 @@ export class ApiError extends Error {
       const key = i.field || 'body';
       // "Too small: expected string to have >=1 characters" + allowed "at least 1 characters" →
       // "Too small: at least 1 characters": the server's words, without saying the same thing twice.
-      if (!(key in out)) out[key] = i.allowed ? `${i.message.split(':')[0]}: ${i.allowed}` : i.message;
+      // A single top-level error says "reason: say why…": drop the field name, the form shows it.
+      const message = i.field && i.message.startsWith(`${i.field}: `) ? i.message.slice(i.field.length + 2) : i.message;
+      if (!(key in out)) out[key] = i.allowed ? `${message.split(':')[0]}: ${i.allowed}` : message;
     }
     return out;
   }
